@@ -1,0 +1,81 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//JAVA 17+
+//DEPS org.junit.jupiter:junit-jupiter:5.14.4
+//DEPS org.junit.platform:junit-platform-launcher:1.14.4
+//DEPS org.xerial:sqlite-jdbc:3.54.1.0
+//DEPS com.fasterxml.jackson.core:jackson-databind:2.23.0
+//DEPS info.picocli:picocli:4.7.7
+//JAVA_OPTIONS --add-opens jdk.httpserver/sun.net.httpserver=ALL-UNNAMED
+//SOURCES ../src/watchtower/core/*.java
+//SOURCES watchtower/core/*.java
+//DESCRIPTION Runs every test. Example: ./jbang tests/RunTests.java [ClassNameRegex]
+
+import static org.junit.platform.engine.discovery.ClassNameFilter.includeClassNamePatterns;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClasspathRoots;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Set;
+import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.launcher.TestExecutionListener;
+import org.junit.platform.launcher.TestIdentifier;
+import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
+import org.junit.platform.launcher.core.LauncherFactory;
+import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
+
+/**
+ * The test runner: discovers every *Test class compiled into this script's jar, runs it on
+ * the JUnit Platform, prints one line per test and, last, "N passed, N failed" (", N skipped").
+ * Exits 1 when anything failed or when no test ran, so CI cannot pass on an empty run.
+ */
+public class RunTests {
+    public static void main(String[] args) throws Exception {
+        var pattern = args.length > 0 ? args[0] : ".*Test";
+        var jar = Path.of(RunTests.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        var request = LauncherDiscoveryRequestBuilder.request()
+                .selectors(selectClasspathRoots(Set.of(jar)))
+                .filters(includeClassNamePatterns(pattern))
+                .configurationParameter("junit.jupiter.execution.timeout.default", "5m")
+                .build();
+        var summary = new SummaryGeneratingListener();
+        var launcher = LauncherFactory.create();
+        launcher.execute(request, summary, new Progress());
+
+        var s = summary.getSummary();
+        if (s.getTotalFailureCount() > 0) {
+            System.out.println();
+            s.printFailuresTo(new PrintWriter(System.out, true), 25);
+        }
+        long failed = s.getTestsFailedCount() + s.getContainersFailedCount();
+        long passed = s.getTestsSucceededCount();
+        long skipped = s.getTestsSkippedCount() + s.getTestsAbortedCount();
+        System.out.println();
+        System.out.println(passed + " passed, " + failed + " failed" + (skipped > 0 ? ", " + skipped + " skipped" : ""));
+        System.exit(failed > 0 || passed == 0 ? 1 : 0);
+    }
+
+    /** One line per finished test, so a long CI log shows where it is. */
+    static final class Progress implements TestExecutionListener {
+        @Override
+        public void executionSkipped(TestIdentifier id, String reason) {
+            if (id.isTest()) System.out.println("skip  " + id.getLegacyReportingName() + "  (" + reason + ")");
+        }
+
+        @Override
+        public void executionFinished(TestIdentifier id, TestExecutionResult result) {
+            if (!id.isTest() && result.getStatus() == TestExecutionResult.Status.SUCCESSFUL) return;
+            var where = id.getUniqueIdObject().getSegments().stream()
+                    .filter(seg -> seg.getType().equals("class"))
+                    .map(seg -> seg.getValue().replaceFirst(".*\\.", ""))
+                    .findFirst().orElse("");
+            var status = switch (result.getStatus()) {
+                case SUCCESSFUL -> "ok   ";
+                case ABORTED -> "skip ";
+                case FAILED -> "FAIL ";
+            };
+            var reason = result.getThrowable().filter(t -> result.getStatus() == TestExecutionResult.Status.ABORTED)
+                    .map(t -> "  (" + t.getMessage() + ")").orElse("");
+            System.out.println(status + where + " " + id.getDisplayName() + reason);
+        }
+    }
+}
