@@ -8,6 +8,11 @@
 //JAVA_OPTIONS --add-opens jdk.httpserver/sun.net.httpserver=ALL-UNNAMED
 //SOURCES ../src/watchtower/core/*.java
 //SOURCES watchtower/core/*.java
+//SOURCES ../WtHook.java
+//SOURCES ../src/watchtower/hook/*.java
+//SOURCES watchtower/hook/*.java
+//SOURCES ../src/watchtower/tokens/*.java
+//SOURCES watchtower/tokens/*.java
 //DESCRIPTION Runs every test. Example: ./jbang tests/RunTests.java [ClassNameRegex]
 
 import static org.junit.platform.engine.discovery.ClassNameFilter.includeClassNamePatterns;

@@ -1,0 +1,87 @@
+package watchtower.approvals;
+
+import java.util.LinkedHashMap;
+import java.util.Set;
+import watchtower.http.ApiError;
+import watchtower.http.Fields;
+import watchtower.http.Json;
+import watchtower.http.Request;
+import watchtower.http.Response;
+import watchtower.store.Store;
+
+/**
+ * POST /approvals (what the notify hook sends) and POST /approvals/{id}/decide (a person's
+ * answer). Both run on the single writer, so "one pending approval per session" holds under
+ * any number of concurrent requests, and a decision on an approval that is no longer pending
+ * is 409 rather than a second answer.
+ */
+public final class ApprovalsApi {
+    private final Store store;
+    private final Approvals approvals;
+    private final Decider decider;
+
+    /** Carries a decision to the agent (held hook answer or keystrokes); reports whether it did. */
+    public interface Decider {
+        boolean actuate(long approvalId, String sessionId, boolean approve, String message);
+
+        Decider RECORD_ONLY = (id, sid, approve, message) -> false;
+    }
+
+    public ApprovalsApi(Store store, Approvals approvals, Decider decider) {
+        this.store = store;
+        this.approvals = approvals;
+        this.decider = decider;
+    }
+
+    public void create(Request req, Response res) throws Exception {
+        var body = req.jsonObject();
+        var request = Fields.object(body, "request");
+        var rawSid = Fields.text(body, "session_id");
+        if ((rawSid == null || rawSid.isEmpty()) && request != null && request.path("session_id").isTextual()) {
+            rawSid = request.path("session_id").textValue(); // the bash hook without UVS_SESSION_ID sends ""
+        }
+        if (rawSid == null || rawSid.isEmpty()) throw ApiError.unprocessable("session_id is required");
+        var sid = Fields.sessionId(rawSid);
+        var tool = Fields.text(body, "tool_name");
+        var command = Fields.text(body, "command");
+        var requestJson = Json.write(request);
+        var toolUseId = request == null ? null : textOrNull(request, "tool_use_id");
+        var created = store.writer().execute(tx -> approvals.openOrRefresh(tx, sid, tool, command, requestJson, toolUseId));
+        var out = new LinkedHashMap<String, Object>();
+        out.put("ok", true);
+        out.put("id", created.id());
+        res.json(200, out);
+    }
+
+    public void decide(Request req, Response res) throws Exception {
+        long id = Fields.numericIdInPath(req.path("id"), "approval");
+        var body = req.jsonObject();
+        var decision = Fields.oneOf(body, "decision", Set.of("approve", "deny"), null);
+        var decidedBy = Fields.text(body, "decided_by");
+        var message = Fields.text(body, "message");
+        boolean approve = decision.equals("approve");
+        var status = approve ? "approved" : "denied";
+        var sid = store.writer().execute(tx -> {
+            var row = store.approvals().find(tx, id).orElseThrow(() -> ApiError.notFound("approval not found"));
+            if (!"pending".equals(row.get("status"))) {
+                throw ApiError.conflict("approval " + id + " is already " + row.get("status"));
+            }
+            var sessionId = (String) row.get("session_id");
+            store.approvals().finish(tx, id, status, decidedBy, "api");
+            if (sessionId != null) store.sessions().setState(tx, sessionId, "active", null);
+            tx.broadcast(Approvals.statusMessage(id, sessionId, status));
+            return sessionId;
+        });
+        boolean actuated = decider.actuate(id, sid, approve, message);
+        var out = new LinkedHashMap<String, Object>();
+        out.put("ok", true);
+        out.put("status", status);
+        out.put("actuated", actuated);
+        res.json(200, out);
+    }
+
+    private static String textOrNull(com.fasterxml.jackson.databind.node.ObjectNode o, String field) {
+        var v = o.get(field);
+        return v != null && v.isTextual() ? v.textValue() : null;
+    }
+}

@@ -1,0 +1,90 @@
+package watchtower.hook;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One run of {@code wthook}: reads the environment and stdin once, builds the request for
+ * the command, and hands it to the {@link Outbox}. It never throws and never writes to
+ * stdout or stderr (Claude Code reads both); what goes wrong goes to the hook log. The
+ * commands: {@code send EVENT_TYPE}, {@code notify}, {@code end}, {@code tokens},
+ * {@code codex-notify JSON}, {@code flush}.
+ */
+public final class HookCommand {
+    /** Claude Code's payloads are a few KB; a transcript-sized input is a mistake, not an event. */
+    public static final int MAX_INPUT_BYTES = 4 << 20;
+
+    private HookCommand() {}
+
+    public static void run(String[] args, Map<String, String> environment, InputStream stdin, long startNanos) {
+        var command = args.length > 0 ? args[0] : "";
+        var env = HookEnv.from(environment, command.equals("flush") && !environment.containsKey("WTHOOK_DEADLINE_MS")
+                ? HookEnv.FLUSH_DEADLINE_MS : HookEnv.DEFAULT_DEADLINE_MS);
+        var log = new HookLog(env.logFile(), HookLog.DEFAULT_MAX_BYTES, command);
+        try {
+            var deadline = Deadline.enforced(startNanos, env.deadlineMs());
+            var spool = new Spool(env.spoolDir(), Spool.DEFAULT_MAX_ENTRIES, Spool.DEFAULT_MAX_BYTES,
+                    deadline.critical(), log);
+            var outbox = new Outbox(spool, new Sender(env.serverUrl(), SecretFile.read(env.secretFile(), log), log),
+                    deadline, log);
+            var request = request(command, args, env, stdin, log);
+            if (request.isPresent()) {
+                outbox.deliver(request.get());
+            } else if (!spool.isEmpty()) {
+                outbox.flush();
+            }
+        } catch (Throwable t) {
+            log.warn("failed: " + t);
+        }
+    }
+
+    private static Optional<HookRequest> request(String command, String[] args, HookEnv env, InputStream stdin,
+                                                 HookLog log) {
+        return switch (command) {
+            case "send" -> {
+                var eventType = args.length > 1 && !args[1].isEmpty() ? args[1] : "Unknown";
+                yield Optional.of(requests(env, log).event(eventType, readInput(stdin, log)));
+            }
+            case "notify" -> requests(env, log).approval(readInput(stdin, log));
+            case "end" -> {
+                readInput(stdin, log); // drained, as the bash hook does, so Claude Code's write never fails
+                yield requests(env, log).end();
+            }
+            case "tokens" -> requests(env, log).tokens(readInput(stdin, log));
+            case "codex-notify" -> Optional.of(requests(env, log).codexNotify(args.length > 1 ? args[1] : ""));
+            case "flush" -> Optional.empty();
+            default -> {
+                log.warn("unknown command '" + command + "' (try wthook --help)");
+                yield Optional.empty();
+            }
+        };
+    }
+
+    private static HookRequests requests(HookEnv env, HookLog log) {
+        var sid = ProjectState.sessionId(env, log);
+        return new HookRequests(sid, ProjectState.metadata(env, sid, log), env.workDir(),
+                System::currentTimeMillis, RandomIds::uuid);
+    }
+
+    /** stdin once, at most {@link #MAX_INPUT_BYTES}; nothing when a person runs us at a terminal. */
+    static String readInput(InputStream stdin, HookLog log) {
+        if (System.console() != null) return "";
+        try {
+            var bytes = stdin.readNBytes(MAX_INPUT_BYTES + 1);
+            if (bytes.length > MAX_INPUT_BYTES) {
+                stdin.transferTo(OutputStream.nullOutputStream());
+                log.warn("input over " + MAX_INPUT_BYTES + " bytes: payload dropped, event kept");
+                return "";
+            }
+            return new String(bytes, UTF_8);
+        } catch (IOException e) {
+            log.warn("cannot read stdin: " + e.getMessage());
+            return "";
+        }
+    }
+}

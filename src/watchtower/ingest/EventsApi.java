@@ -1,0 +1,103 @@
+package watchtower.ingest;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import watchtower.core.Time;
+import watchtower.http.Fields;
+import watchtower.http.Json;
+import watchtower.http.Request;
+import watchtower.http.Response;
+import watchtower.store.EventsStore;
+import watchtower.store.SessionsStore;
+import watchtower.store.Store;
+import watchtower.store.Tx;
+
+/**
+ * POST /events: the reference hooks' ingest. Stores the event whole, upserts its session from
+ * the metadata the hook spliced in (a null never overwrites), applies what the event means for
+ * the session, and broadcasts it. A repeated {@code wt_event_id} (a spooled re-delivery) is
+ * acknowledged and stored once.
+ */
+public final class EventsApi {
+    private final Store store;
+    private final SessionEvents sessionEvents;
+
+    public EventsApi(Store store, SessionEvents sessionEvents) {
+        this.store = store;
+        this.sessionEvents = sessionEvents;
+    }
+
+    /** An event as extracted from a body, validated: nothing is written until all of it passed. */
+    public record Incoming(String sessionId, String eventType, String toolName, String command, String eventUid,
+                           SessionsStore.Upsert session, ObjectNode payload) {}
+
+    public void post(Request req, Response res) throws Exception {
+        var incoming = fromBody(req.jsonObject());
+        var stored = ingest(incoming);
+        var body = new LinkedHashMap<String, Object>();
+        body.put("ok", true);
+        if (stored.isEmpty()) body.put("duplicate", true);
+        res.json(200, body);
+    }
+
+    public static Incoming fromBody(ObjectNode body) {
+        var rawSid = Fields.firstText(body, "uvs_session_id", "session_id");
+        var sid = rawSid == null ? null : Fields.sessionId(rawSid);
+        var eventType = body.has("event_type") ? Fields.text(body, "event_type") : "Unknown";
+        var uid = Fields.text(body, "wt_event_id");
+        if (uid != null && (uid.isEmpty() || uid.length() > 128)) {
+            throw watchtower.http.ApiError.unprocessable("wt_event_id must be 1-128 characters");
+        }
+        var claudeSid = Fields.text(body, "session_id");
+        var session = sid == null ? null : new SessionsStore.Upsert(sid,
+                Fields.firstText(body, "session_name", "name"),
+                Fields.firstText(body, "session_kind", "kind"),
+                Fields.firstText(body, "session_purpose", "purpose"),
+                Fields.firstText(body, "session_priority", "priority"),
+                Fields.firstText(body, "persona"),
+                Fields.text(body, "cwd"),
+                null, null, null, null, null,
+                Fields.firstText(body, "agent"),
+                "SessionStart".equals(eventType) ? Fields.firstText(body, "model") : null,
+                claudeSid != null && !claudeSid.equals(sid) && Fields.isSessionId(claudeSid) ? claudeSid : null);
+        return new Incoming(sid, eventType, Fields.text(body, "tool_name"), Fields.text(body, "command"), uid,
+                session, body);
+    }
+
+    /** Writes the event; empty if it was a duplicate. */
+    public Optional<Long> ingest(Incoming in) {
+        var payloadJson = Json.write(in.payload());
+        return store.writer().execute(tx -> write(tx, in, payloadJson));
+    }
+
+    private Optional<Long> write(Tx tx, Incoming in, String payloadJson) throws SQLException {
+        var at = Time.now();
+        var id = store.events().append(tx, new EventsStore.NewEvent(in.sessionId(), in.eventType(),
+                in.toolName(), in.command(), payloadJson, in.eventUid(), at));
+        if (id.isEmpty()) return id;
+        if (in.sessionId() != null) {
+            var before = store.sessions().find(tx, in.sessionId());
+            boolean wasTerminated = before.map(r -> "terminated".equals(r.get("state"))).orElse(false);
+            store.sessions().upsert(tx, in.session());
+            store.sessions().countEvent(tx, in.sessionId(), in.toolName() != null, at);
+            if (in.eventType() != null) sessionEvents.apply(tx, in.sessionId(), in.eventType(), in.payload(), wasTerminated);
+        }
+        tx.broadcast(eventMessage(id.get(), in, at));
+        return id;
+    }
+
+    static Map<String, Object> eventMessage(long id, Incoming in, String at) {
+        var msg = new LinkedHashMap<String, Object>();
+        msg.put("type", "event");
+        msg.put("session_id", in.sessionId());
+        msg.put("event_type", in.eventType());
+        msg.put("tool_name", in.toolName());
+        msg.put("command", in.command());
+        msg.put("id", id);
+        msg.put("created_at", at);
+        return msg;
+    }
+}

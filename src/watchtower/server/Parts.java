@@ -1,0 +1,16 @@
+package watchtower.server;
+
+import watchtower.approvals.ApprovalsApi;
+import watchtower.http.StaticFiles;
+import watchtower.ingest.EventsApi;
+import watchtower.ingest.SessionRegistration;
+import watchtower.ingest.SessionUpdatesApi;
+import watchtower.security.AuthApi;
+import watchtower.sessions.SessionFiles;
+import watchtower.sessions.SessionsApi;
+import watchtower.settings.SettingsApi;
+
+/** The handlers Routes wires up, built once by Server. */
+record Parts(EventsApi events, SessionRegistration registration, SessionUpdatesApi updates,
+             ApprovalsApi approvalsApi, SessionsApi sessions, SessionFiles files, SettingsApi settings,
+             AuthApi auth, StaticFiles staticFiles) {}

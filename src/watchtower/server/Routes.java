@@ -1,0 +1,44 @@
+package watchtower.server;
+
+import static watchtower.http.Access.CONTROL;
+import static watchtower.http.Access.INGEST;
+import static watchtower.http.Access.OPEN;
+import static watchtower.http.Access.READ;
+
+import java.util.Map;
+import watchtower.http.Router;
+
+/** The whole HTTP API on one page: path, who may call it, and the handler. */
+final class Routes {
+    private Routes() {}
+
+    static void register(Router r, Parts p) {
+        // ingest: what hooks and launchers post (reference-compatible)
+        r.post("/events", INGEST, p.events()::post);
+        r.post("/sessions/register", INGEST, p.registration()::post);
+        r.post("/approvals", INGEST, p.approvalsApi()::create);
+        r.post("/sessions/{id}/state", INGEST, p.updates()::state);
+        r.post("/sessions/{id}/tokens", INGEST, p.updates()::tokens);
+
+        // queries the dashboard loads
+        r.get("/sessions", READ, p.sessions()::list);
+        r.get("/sessions/{id}", READ, p.sessions()::one);
+        r.get("/sessions/{id}/events", READ, p.sessions()::events);
+        r.get("/sessions/{id}/artifacts", READ, p.files()::artifacts);
+        r.get("/sessions/{id}/checkpoints", READ, p.files()::checkpoints);
+        r.get("/sessions/{id}/checkpoints/{name}", READ, p.files()::checkpoint);
+        r.get("/events", READ, p.sessions()::recentEvents);
+        r.get("/events/search", READ, p.sessions()::search);
+        r.get("/approvals", READ, p.sessions()::approvals);
+
+        // control: decisions and settings
+        r.post("/approvals/{id}/decide", CONTROL, p.approvalsApi()::decide);
+        r.get("/settings", READ, p.settings()::get);
+        r.post("/settings", CONTROL, p.settings()::post);
+        r.post("/auth/session", CONTROL, p.auth()::startSession);
+
+        // health and the dashboard
+        r.get("/health", OPEN, (req, res) -> res.json(200, Map.of("status", "ok", "version", Version.VALUE)));
+        r.fallbackGet(p.staticFiles());
+    }
+}

@@ -1,0 +1,51 @@
+package watchtower.server;
+
+import java.io.IOException;
+import java.net.BindException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import watchtower.core.Config;
+
+/** The checks made before and after start, each turned into one line a person can act on. */
+public final class StartupCheck {
+    private StartupCheck() {}
+
+    /** One line per log record, no source class noise. Must run before the first logger is made. */
+    public static void configureLogging() {
+        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+            System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tF %1$tT %4$s %3$s: %5$s%6$s%n");
+        }
+    }
+
+    public static Optional<String> problems(Config config) {
+        if (config.port() < 0 || config.port() > 65535) return Optional.of("--port must be between 0 and 65535");
+        var parent = config.db().toAbsolutePath().getParent();
+        try {
+            Files.createDirectories(config.dataDir());
+            if (parent != null) Files.createDirectories(parent);
+        } catch (IOException e) {
+            return Optional.of("cannot create " + e.getMessage() + ": check the folder's permissions");
+        }
+        if (parent != null && !Files.isWritable(parent)) return Optional.of(parent + " is not writable");
+        return Optional.empty();
+    }
+
+    public static List<String> warnings(Config config) {
+        var out = new ArrayList<String>();
+        if (!config.loopbackOnly()) {
+            out.add("bound to " + config.host() + ": every request must carry the install token ("
+                    + config.dataDir().resolve("token") + "); put TLS in front (see SECURITY.md)");
+        }
+        return out;
+    }
+
+    public static String explain(Exception e, Config config) {
+        if (e instanceof BindException) {
+            return "port " + config.port() + " on " + config.host() + " is in use (is Watchtower already running? try --port)";
+        }
+        if (e instanceof java.sql.SQLException) return "database " + config.db() + ": " + e.getMessage();
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+}

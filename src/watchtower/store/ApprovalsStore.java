@@ -1,0 +1,86 @@
+package watchtower.store;
+
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The approvals table. At most one pending approval per session: callers hold the writer thread. */
+public final class ApprovalsStore {
+    private final Db db;
+
+    public ApprovalsStore(Db db) {
+        this.db = db;
+    }
+
+    public Optional<Map<String, Object>> pendingFor(Tx tx, String sessionId) throws SQLException {
+        try (var ps = tx.connection().prepareStatement(
+                "SELECT * FROM approvals WHERE session_id = ? AND status = 'pending' ORDER BY id DESC LIMIT 1")) {
+            return Rows.first(Rows.bind(ps, sessionId));
+        }
+    }
+
+    public List<Map<String, Object>> allPendingFor(Tx tx, String sessionId) throws SQLException {
+        try (var ps = tx.connection().prepareStatement(
+                "SELECT * FROM approvals WHERE session_id = ? AND status = 'pending' ORDER BY id")) {
+            return Rows.all(Rows.bind(ps, sessionId));
+        }
+    }
+
+    public long insertPending(Tx tx, String sessionId, String toolName, String command, String requestJson,
+                              String toolUseId) throws SQLException {
+        try (var ps = tx.connection().prepareStatement("""
+                INSERT INTO approvals (session_id, tool_name, command, request, status, tool_use_id, created_at)
+                VALUES (?, ?, ?, ?, 'pending', ?, CURRENT_TIMESTAMP)""", Statement.RETURN_GENERATED_KEYS)) {
+            Rows.bind(ps, sessionId, toolName, command, requestJson, toolUseId).executeUpdate();
+            try (var keys = ps.getGeneratedKeys()) {
+                keys.next();
+                return keys.getLong(1);
+            }
+        }
+    }
+
+    /** Refreshes a pending approval with a newer request for the same prompt (the reference's rule). */
+    public void refresh(Tx tx, long id, String toolName, String command, String requestJson) throws SQLException {
+        try (var ps = tx.connection().prepareStatement("""
+                UPDATE approvals SET tool_name = ?, command = ?, request = ?, created_at = CURRENT_TIMESTAMP
+                WHERE id = ?""")) {
+            Rows.bind(ps, toolName, command, requestJson, id).executeUpdate();
+        }
+    }
+
+    /** Moves a pending approval to {@code status}; false if it was no longer pending. */
+    public boolean finish(Tx tx, long id, String status, String decidedBy, String via) throws SQLException {
+        try (var ps = tx.connection().prepareStatement("""
+                UPDATE approvals SET status = ?, decided_by = ?, decided_via = ?, decided_at = CURRENT_TIMESTAMP
+                WHERE id = ? AND status = 'pending'""")) {
+            return Rows.bind(ps, status, decidedBy, via, id).executeUpdate() > 0;
+        }
+    }
+
+    public Optional<Map<String, Object>> find(Tx tx, long id) throws SQLException {
+        try (var ps = tx.connection().prepareStatement("SELECT * FROM approvals WHERE id = ?")) {
+            return Rows.first(Rows.bind(ps, id));
+        }
+    }
+
+    public Optional<Map<String, Object>> find(long id) {
+        return db.read(c -> {
+            try (var ps = c.prepareStatement("SELECT * FROM approvals WHERE id = ?")) {
+                return Rows.first(Rows.bind(ps, id));
+            }
+        });
+    }
+
+    /** Approvals with a status, newest first (the reference's order); status null lists all. */
+    public List<Map<String, Object>> list(String status, int limit) {
+        return db.read(c -> {
+            try (var ps = c.prepareStatement("""
+                    SELECT * FROM approvals WHERE (? IS NULL OR status = ?)
+                    ORDER BY created_at DESC, id DESC LIMIT ?""")) {
+                return Rows.all(Rows.bind(ps, status, status, limit));
+            }
+        });
+    }
+}

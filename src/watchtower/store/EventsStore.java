@@ -1,0 +1,100 @@
+package watchtower.store;
+
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The events table: append, dedupe by the hook's event id, and the queries the API makes. */
+public final class EventsStore {
+    private final Db db;
+
+    public EventsStore(Db db) {
+        this.db = db;
+    }
+
+    public record NewEvent(String sessionId, String eventType, String toolName, String command,
+                           String payloadJson, String eventUid, String createdAt) {}
+
+    /** Appends an event; empty when an event with the same uid is already stored (a re-delivery). */
+    public Optional<Long> append(Tx tx, NewEvent e) throws SQLException {
+        if (e.eventUid() != null) {
+            try (var ps = tx.connection().prepareStatement("SELECT id FROM events WHERE event_uid = ?")) {
+                try (var rs = Rows.bind(ps, e.eventUid()).executeQuery()) {
+                    if (rs.next()) return Optional.empty();
+                }
+            }
+        }
+        try (var ps = tx.connection().prepareStatement("""
+                INSERT INTO events (session_id, event_type, tool_name, command, payload, event_uid, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)""", Statement.RETURN_GENERATED_KEYS)) {
+            Rows.bind(ps, e.sessionId(), e.eventType(), e.toolName(), e.command(), e.payloadJson(),
+                    e.eventUid(), e.createdAt()).executeUpdate();
+            try (var keys = ps.getGeneratedKeys()) {
+                keys.next();
+                return Optional.of(keys.getLong(1));
+            }
+        }
+    }
+
+    /** Recent events across all sessions, oldest first (the heartbeat backfill), without payloads. */
+    public List<Map<String, Object>> recent(int limit) {
+        var rows = db.read(c -> {
+            try (var ps = c.prepareStatement("""
+                    SELECT id, session_id, event_type, tool_name, command, created_at
+                    FROM events ORDER BY id DESC LIMIT ?""")) {
+                return Rows.all(Rows.bind(ps, limit));
+            }
+        });
+        Collections.reverse(rows);
+        return rows;
+    }
+
+    /** A session's events, newest first, with payloads; {@code beforeId} pages further back. */
+    public List<Map<String, Object>> forSession(String sessionId, int limit, long beforeId) {
+        return db.read(c -> {
+            try (var ps = c.prepareStatement("""
+                    SELECT id, session_id, event_type, tool_name, command, payload, created_at
+                    FROM events WHERE session_id = ? AND id < ? ORDER BY id DESC LIMIT ?""")) {
+                return Rows.all(Rows.bind(ps, sessionId, beforeId, limit));
+            }
+        });
+    }
+
+    /** A session's events oldest first, for export; bounded by {@code limit}. */
+    public List<Map<String, Object>> forSessionChronological(String sessionId, int limit) {
+        return db.read(c -> {
+            try (var ps = c.prepareStatement("""
+                    SELECT id, session_id, event_type, tool_name, command, payload, created_at
+                    FROM events WHERE session_id = ? ORDER BY id LIMIT ?""")) {
+                return Rows.all(Rows.bind(ps, sessionId, limit));
+            }
+        });
+    }
+
+    /** Events whose type, tool, command or payload contains {@code text}, newest first. */
+    public List<Map<String, Object>> search(String text, String sessionId, int limit) {
+        var like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+        return db.read(c -> {
+            try (var ps = c.prepareStatement("""
+                    SELECT id, session_id, event_type, tool_name, command, created_at
+                    FROM events
+                    WHERE (? IS NULL OR session_id = ?)
+                      AND (command LIKE ? ESCAPE '\\' OR payload LIKE ? ESCAPE '\\'
+                           OR event_type LIKE ? ESCAPE '\\' OR tool_name LIKE ? ESCAPE '\\')
+                    ORDER BY id DESC LIMIT ?""")) {
+                return Rows.all(Rows.bind(ps, sessionId, sessionId, like, like, like, like, limit));
+            }
+        });
+    }
+
+    public long count() {
+        return db.read(c -> {
+            try (var st = c.createStatement(); var rs = st.executeQuery("SELECT count(*) FROM events")) {
+                return rs.next() ? rs.getLong(1) : 0L;
+            }
+        });
+    }
+}

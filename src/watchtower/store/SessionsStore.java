@@ -1,0 +1,190 @@
+package watchtower.store;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The sessions table. Counters (tool_calls, last_event_at) are kept on write, so listing never scans events. */
+public final class SessionsStore {
+    private final Db db;
+
+    public SessionsStore(Db db) {
+        this.db = db;
+    }
+
+    /** Fields an event or a registration may set; null never overwrites a stored value. */
+    public record Upsert(String id, String name, String kind, String purpose, String priority, String persona,
+                         String cwd, String worktree, String branch, Long pid, String tmuxTarget,
+                         String parentId, String agent, String model, String claudeSessionId) {
+        public static Upsert of(String id) {
+            return new Upsert(id, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        }
+    }
+
+    private static final String UPSERT = """
+            INSERT INTO sessions (id, name, kind, purpose, priority, persona, cwd, worktree, branch, pid,
+                                  tmux_target, parent_id, agent, model, claude_session_id, state, activity_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', CURRENT_TIMESTAMP)
+            ON CONFLICT (id) DO UPDATE SET
+              name = COALESCE(excluded.name, sessions.name),
+              kind = COALESCE(excluded.kind, sessions.kind),
+              purpose = COALESCE(excluded.purpose, sessions.purpose),
+              priority = COALESCE(excluded.priority, sessions.priority),
+              persona = COALESCE(excluded.persona, sessions.persona),
+              cwd = COALESCE(excluded.cwd, sessions.cwd),
+              worktree = COALESCE(excluded.worktree, sessions.worktree),
+              branch = COALESCE(excluded.branch, sessions.branch),
+              pid = COALESCE(excluded.pid, sessions.pid),
+              tmux_target = COALESCE(excluded.tmux_target, sessions.tmux_target),
+              parent_id = COALESCE(excluded.parent_id, sessions.parent_id),
+              agent = COALESCE(excluded.agent, sessions.agent),
+              model = COALESCE(excluded.model, sessions.model),
+              claude_session_id = COALESCE(excluded.claude_session_id, sessions.claude_session_id)""";
+
+    /** Creates or updates a session; true if it was new. */
+    public boolean upsert(Tx tx, Upsert u) throws SQLException {
+        boolean existed = exists(tx.connection(), u.id());
+        try (var ps = tx.connection().prepareStatement(UPSERT)) {
+            Rows.bind(ps, u.id(), u.name(), u.kind(), u.purpose(), u.priority(), u.persona(), u.cwd(),
+                    u.worktree(), u.branch(), u.pid(), u.tmuxTarget(), u.parentId(), u.agent(), u.model(),
+                    u.claudeSessionId()).executeUpdate();
+        }
+        return !existed;
+    }
+
+    private static final String COUNT_EVENT = """
+            UPDATE sessions SET event_count = event_count + 1,
+                                tool_calls = tool_calls + ?,
+                                last_event_at = ?, activity_at = ?
+            WHERE id = ?""";
+
+    public void countEvent(Tx tx, String id, boolean toolCall, String at) throws SQLException {
+        try (var ps = tx.connection().prepareStatement(COUNT_EVENT)) {
+            Rows.bind(ps, toolCall ? 1 : 0, at, at, id).executeUpdate();
+        }
+    }
+
+    /** Sets state (and attention: why a person is needed, or null). Terminated also stamps ended_at. */
+    public boolean setState(Tx tx, String id, String state, String attention) throws SQLException {
+        var sql = state.equals("terminated")
+                ? "UPDATE sessions SET state = ?, attention = ?, ended_at = CURRENT_TIMESTAMP WHERE id = ?"
+                : "UPDATE sessions SET state = ?, attention = ? WHERE id = ?";
+        try (var ps = tx.connection().prepareStatement(sql)) {
+            return Rows.bind(ps, state, attention, id).executeUpdate() > 0;
+        }
+    }
+
+    public void setEndReason(Tx tx, String id, String reason) throws SQLException {
+        try (var ps = tx.connection().prepareStatement("UPDATE sessions SET end_reason = ? WHERE id = ?")) {
+            Rows.bind(ps, reason, id).executeUpdate();
+        }
+    }
+
+    /** The reference's token update: totals as the hook computed them. */
+    public boolean setTokens(Tx tx, String id, long input, long output) throws SQLException {
+        try (var ps = tx.connection().prepareStatement(
+                "UPDATE sessions SET input_tokens = ?, output_tokens = ? WHERE id = ?")) {
+            return Rows.bind(ps, input, output, id).executeUpdate() > 0;
+        }
+    }
+
+    public record TokenBreakdown(long input, long output, long freshInput, long cacheCreation, long cacheRead,
+                                 Double costUsd, String usageByModelJson, String transcriptPath) {}
+
+    public boolean setTokenBreakdown(Tx tx, String id, TokenBreakdown t) throws SQLException {
+        try (var ps = tx.connection().prepareStatement("""
+                UPDATE sessions SET input_tokens = ?, output_tokens = ?, fresh_input_tokens = ?,
+                  cache_creation_tokens = ?, cache_read_tokens = ?, cost_usd = ?, usage_by_model = ?,
+                  transcript_path = COALESCE(?, transcript_path)
+                WHERE id = ?""")) {
+            return Rows.bind(ps, t.input(), t.output(), t.freshInput(), t.cacheCreation(), t.cacheRead(),
+                    t.costUsd(), t.usageByModelJson(), t.transcriptPath(), id).executeUpdate() > 0;
+        }
+    }
+
+    public boolean delete(Tx tx, String id) throws SQLException {
+        try (var c = tx.connection().prepareStatement("DELETE FROM events WHERE session_id = ?");
+             var a = tx.connection().prepareStatement("DELETE FROM approvals WHERE session_id = ?");
+             var s = tx.connection().prepareStatement("DELETE FROM sessions WHERE id = ?")) {
+            Rows.bind(c, id).executeUpdate();
+            Rows.bind(a, id).executeUpdate();
+            return Rows.bind(s, id).executeUpdate() > 0;
+        }
+    }
+
+    public int deleteAll(Tx tx) throws SQLException {
+        try (var st = tx.connection().createStatement()) {
+            st.executeUpdate("DELETE FROM events");
+            st.executeUpdate("DELETE FROM approvals");
+            return st.executeUpdate("DELETE FROM sessions");
+        }
+    }
+
+    public Optional<Map<String, Object>> find(Tx tx, String id) throws SQLException {
+        return find(tx.connection(), id);
+    }
+
+    public Optional<Map<String, Object>> find(String id) {
+        return db.read(c -> find(c, id));
+    }
+
+    private static Optional<Map<String, Object>> find(Connection c, String id) throws SQLException {
+        try (var ps = c.prepareStatement("SELECT * FROM sessions WHERE id = ?")) {
+            return Rows.first(Rows.bind(ps, id));
+        }
+    }
+
+    private static boolean exists(Connection c, String id) throws SQLException {
+        try (var ps = c.prepareStatement("SELECT 1 FROM sessions WHERE id = ?")) {
+            try (var rs = Rows.bind(ps, id).executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    /** Filters for the session list; null means "any". */
+    public record Filter(String state, String kind, String priority, String since, String query) {
+        public static final Filter ALL = new Filter(null, null, null, null, null);
+    }
+
+    /** Newest activity first, as the reference orders (last event, else start), one page at a time. */
+    public List<Map<String, Object>> list(Filter f, int limit, int offset) {
+        var sql = new StringBuilder("SELECT * FROM sessions WHERE 1=1");
+        var params = new java.util.ArrayList<Object>();
+        if (f.state() != null) { sql.append(" AND state = ?"); params.add(f.state()); }
+        if (f.kind() != null) { sql.append(" AND kind = ?"); params.add(f.kind()); }
+        if (f.priority() != null) { sql.append(" AND priority = ?"); params.add(f.priority()); }
+        if (f.since() != null) { sql.append(" AND activity_at >= ?"); params.add(f.since()); }
+        if (f.query() != null) {
+            sql.append(" AND (id LIKE ? ESCAPE '\\' OR name LIKE ? ESCAPE '\\' OR cwd LIKE ? ESCAPE '\\')");
+            var like = "%" + f.query().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+            params.add(like); params.add(like); params.add(like);
+        }
+        sql.append(" ORDER BY activity_at DESC, rowid DESC LIMIT ? OFFSET ?");
+        params.add(limit);
+        params.add(offset);
+        return db.read(c -> {
+            try (var ps = c.prepareStatement(sql.toString())) {
+                return Rows.all(Rows.bind(ps, params.toArray()));
+            }
+        });
+    }
+
+    public long count() {
+        return db.read(c -> {
+            try (var st = c.createStatement(); var rs = st.executeQuery("SELECT count(*) FROM sessions")) {
+                return rs.next() ? rs.getLong(1) : 0L;
+            }
+        });
+    }
+
+    /** Sessions that are live and owned by our tmux socket: what cleanup must kill first. */
+    public List<Map<String, Object>> liveOwned(Tx tx) throws SQLException {
+        try (var ps = tx.connection().prepareStatement(
+                "SELECT * FROM sessions WHERE state != 'terminated' AND tmux_target IS NOT NULL")) {
+            return Rows.all(ps);
+        }
+    }
+}

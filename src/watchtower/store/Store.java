@@ -1,0 +1,44 @@
+package watchtower.store;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.function.Consumer;
+
+/** The database as the rest of the server sees it: one writer, the table stores, and close. */
+public final class Store implements AutoCloseable {
+    private final Db db;
+    private final Writer writer;
+    private final SessionsStore sessions;
+    private final EventsStore events;
+    private final ApprovalsStore approvals;
+    private final SettingsStore settings;
+
+    private Store(Db db, Consumer<Object> broadcaster) {
+        this.db = db;
+        this.writer = new Writer(db, 10_000, broadcaster);
+        this.sessions = new SessionsStore(db);
+        this.events = new EventsStore(db);
+        this.approvals = new ApprovalsStore(db);
+        this.settings = new SettingsStore(db);
+    }
+
+    /** Opens (creating or migrating) the file; {@code broadcaster} receives each committed message. */
+    public static Store open(Path file, Consumer<Object> broadcaster) throws SQLException, IOException {
+        return new Store(Db.open(file, 4), broadcaster);
+    }
+
+    public Writer writer() { return writer; }
+    public SessionsStore sessions() { return sessions; }
+    public EventsStore events() { return events; }
+    public ApprovalsStore approvals() { return approvals; }
+    public SettingsStore settings() { return settings; }
+    public Db db() { return db; }
+
+    /** Commits what is queued, then closes the connections. */
+    @Override
+    public void close() {
+        writer.close();
+        db.close();
+    }
+}
