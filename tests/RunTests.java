@@ -8,11 +8,25 @@
 //JAVA_OPTIONS --add-opens jdk.httpserver/sun.net.httpserver=ALL-UNNAMED
 //SOURCES ../src/watchtower/core/*.java
 //SOURCES watchtower/core/*.java
+//SOURCES ../src/watchtower/http/*.java
+//SOURCES ../src/watchtower/store/*.java
+//SOURCES ../src/watchtower/security/*.java
+//SOURCES ../src/watchtower/approvals/*.java
+//SOURCES ../src/watchtower/ingest/*.java
+//SOURCES ../src/watchtower/sessions/*.java
+//SOURCES ../src/watchtower/settings/*.java
+//SOURCES ../src/watchtower/server/*.java
+//SOURCES watchtower/testing/*.java
+//SOURCES watchtower/server/*.java
+//FILES static/=../static/**
 //SOURCES ../WtHook.java
 //SOURCES ../src/watchtower/hook/*.java
 //SOURCES watchtower/hook/*.java
 //SOURCES ../src/watchtower/tokens/*.java
 //SOURCES watchtower/tokens/*.java
+//SOURCES ../src/watchtower/websocket/*.java
+//SOURCES watchtower/websocket/*.java
+//SOURCES watchtower/compat/*.java
 //DESCRIPTION Runs every test. Example: ./jbang tests/RunTests.java [ClassNameRegex]
 
 import static org.junit.platform.engine.discovery.ClassNameFilter.includeClassNamePatterns;

@@ -90,23 +90,39 @@ public final class Request {
 
     private byte[] readLimited() throws IOException {
         var declared = header("Content-Length").orElse(null);
+        long length = -1;
         if (declared != null) {
             try {
-                if (Long.parseLong(declared.trim()) > maxBodyBytes) throw tooLarge();
+                length = Long.parseLong(declared.trim());
             } catch (NumberFormatException e) {
                 throw ApiError.badRequest("invalid Content-Length");
             }
         }
         try (var in = exchange.getRequestBody()) {
+            if (length > DRAIN_LIMIT) throw tooLarge(); // not worth reading: the connection is dropped
             var out = new ByteArrayOutputStream();
             var buf = new byte[8192];
             int n;
             while ((n = in.read(buf)) != -1) {
-                if (out.size() + n > maxBodyBytes) throw tooLarge();
+                if (out.size() + n > maxBodyBytes) {
+                    drain(in, out.size() + n);
+                    throw tooLarge();
+                }
                 out.write(buf, 0, n);
             }
             return out.toByteArray();
         }
+    }
+
+    // A client still sending when we answer 413 sees a reset instead of our answer, so a
+    // moderately oversized body is read to the end and thrown away; a huge one is not.
+    private static final long DRAIN_LIMIT = 8L * 1024 * 1024;
+
+    private static void drain(java.io.InputStream in, long alreadyRead) throws IOException {
+        var buf = new byte[16384];
+        long total = alreadyRead;
+        int n;
+        while (total < DRAIN_LIMIT && (n = in.read(buf)) != -1) total += n;
     }
 
     private ApiError tooLarge() {

@@ -20,9 +20,11 @@ public final class Router implements HttpHandler {
     private record Route(String method, String[] segments, Access access, Handler handler) {}
 
     private final List<Route> routes = new ArrayList<>();
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
     private final int maxBodyBytes;
     private Guard guard = Guard.NONE;
     private Handler fallback;
+    private java.util.function.Predicate<String> fallbackPaths = p -> false;
 
     public Router(int maxBodyBytes) {
         this.maxBodyBytes = maxBodyBytes;
@@ -34,8 +36,12 @@ public final class Router implements HttpHandler {
     public Router post(String pattern, Access access, Handler h) { return add("POST", pattern, access, h); }
     public Router delete(String pattern, Access access, Handler h) { return add("DELETE", pattern, access, h); }
 
-    /** Serves GET requests that no route matched (static files); it throws notFound when it has nothing. */
-    public Router fallbackGet(Handler h) { this.fallback = h; return this; }
+    /** Serves GET requests to {@code paths} that no route matched (the dashboard's files). */
+    public Router fallbackGet(java.util.function.Predicate<String> paths, Handler h) {
+        this.fallbackPaths = paths;
+        this.fallback = h;
+        return this;
+    }
 
     public Router add(String method, String pattern, Access access, Handler h) {
         routes.add(new Route(method, split(pattern), access, h));
@@ -44,6 +50,7 @@ public final class Router implements HttpHandler {
 
     @Override
     public void handle(HttpExchange exchange) {
+        inFlight.incrementAndGet();
         try (exchange) {
             var res = new Response(exchange);
             try {
@@ -56,7 +63,22 @@ public final class Router implements HttpHandler {
                         + exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath(), e);
                 if (!res.sent()) writeError(res, new InternalError(ref));
             }
+        } finally {
+            inFlight.decrementAndGet();
         }
+    }
+
+    /**
+     * Waits (bounded) until no request is being handled. On JDK 17 HttpServer.stop(delay) always
+     * sleeps the whole delay, so shutdown waits here instead and then stops with no delay.
+     */
+    public boolean awaitIdle(java.time.Duration max) throws InterruptedException {
+        long deadline = System.nanoTime() + max.toNanos();
+        while (inFlight.get() > 0) {
+            if (System.nanoTime() > deadline) return false;
+            Thread.sleep(10); // polling a counter: shutdown only, nothing to notify on
+        }
+        return true;
     }
 
     private void dispatch(HttpExchange exchange, Response res) throws Exception {
@@ -76,13 +98,14 @@ public final class Router implements HttpHandler {
             return;
         }
         if (!allowed.isEmpty()) throw ApiError.methodNotAllowed(allowed);
-        if (fallback != null && (method.equals("GET") || method.equals("HEAD"))) {
+        var path = exchange.getRequestURI().getPath();
+        if (fallback != null && fallbackPaths.test(path)) {
+            if (!method.equals("GET") && !method.equals("HEAD")) throw ApiError.methodNotAllowed(List.of("GET", "HEAD"));
             var req = new Request(exchange, Map.of(), maxBodyBytes);
             guard.check(req, Access.OPEN);
             fallback.handle(req, res);
             return;
         }
-        if (fallback != null) throw ApiError.methodNotAllowed(List.of("GET", "HEAD"));
         throw ApiError.notFound("not found");
     }
 

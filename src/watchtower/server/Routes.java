@@ -39,6 +39,7 @@ final class Routes {
 
         // health and the dashboard
         r.get("/health", OPEN, (req, res) -> res.json(200, Map.of("status", "ok", "version", Version.VALUE)));
-        r.fallbackGet(p.staticFiles());
+        r.fallbackGet(path -> path.equals("/") || path.equals("/index.html") || path.startsWith("/static/"),
+                p.staticFiles());
     }
 }

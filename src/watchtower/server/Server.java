@@ -41,9 +41,11 @@ public final class Server implements AutoCloseable {
     private final LiveStream live;
     private final HttpServer http;
     private final ExecutorService executor;
+    private final Router router;
 
     private Server(Config config, InstallSecret secret, Store store, LiveStream live, HttpServer http,
-                   ExecutorService executor) {
+                   ExecutorService executor, Router router) {
+        this.router = router;
         this.config = config;
         this.secret = secret;
         this.store = store;
@@ -80,7 +82,7 @@ public final class Server implements AutoCloseable {
             var context = http.createContext("/", router);
             context.getFilters().add(new SecurityHeaders());
             http.start();
-            return new Server(config, secret, store, live, http, executor);
+            return new Server(config, secret, store, live, http, executor, router);
         } catch (IOException | RuntimeException e) {
             store.close();
             throw e;
@@ -104,7 +106,14 @@ public final class Server implements AutoCloseable {
     @Override
     public void close() {
         live.close();
-        http.stop(1);
+        try {
+            if (!router.awaitIdle(java.time.Duration.ofSeconds(3))) {
+                LOG.log(System.Logger.Level.WARNING, "requests still running after 3 s; stopping anyway");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        http.stop(0);
         executor.shutdown();
         store.close();
         try {

@@ -64,6 +64,11 @@ final class Client {
         outbox.control(FrameWriter.encode(Opcode.PING, new byte[0]));
     }
 
+    /** True once a close frame is queued: the client is on its way out. */
+    boolean isClosing() {
+        return closeQueued.get();
+    }
+
     /** When the peer last sent any frame; a pong is just the usual one. */
     long lastHeardNanos() {
         return lastHeardNanos;

@@ -181,6 +181,7 @@ public final class Hub implements AutoCloseable {
             long now = System.nanoTime();
             long timeout = config.pongTimeout().toNanos();
             for (var client : clients) {
+                if (client.isClosing()) continue;
                 if (now - client.lastHeardNanos() > timeout) {
                     LOG.log(WARNING, "websocket {0}: silent for {1}, dropping", client.id(), config.pongTimeout());
                     client.close(CloseCodes.GOING_AWAY, "no pong in time");
