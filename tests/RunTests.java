@@ -18,8 +18,10 @@
 //SOURCES ../src/watchtower/server/*.java
 //SOURCES watchtower/testing/*.java
 //SOURCES watchtower/server/*.java
+//SOURCES watchtower/catalog/*.java
 //FILES static/=../static/**
 //SOURCES ../WtHook.java
+//SOURCES ../Watchtower.java
 //SOURCES ../src/watchtower/hook/*.java
 //SOURCES watchtower/hook/*.java
 //SOURCES ../src/watchtower/tokens/*.java

@@ -46,7 +46,11 @@ public final class Spool {
     private final Lock critical;
     private final HookLog log;
 
-    /** {@code critical} is held around every write, so the deadline watchdog never halts mid-write. */
+    /**
+     * {@code critical} is held around every operation: it orders this JVM's threads (the
+     * deadline watchdog may append a last entry) and, held around writes, it keeps the
+     * watchdog from halting mid-line. It is always taken before the file lock.
+     */
     public Spool(Path dir, int maxEntries, long maxBytes, Lock critical, HookLog log) {
         this.dir = dir;
         this.file = dir.resolve("spool.jsonl");
@@ -69,7 +73,7 @@ public final class Spool {
         }
     }
 
-    public synchronized void append(HookRequest request) throws IOException {
+    public void append(HookRequest request) throws IOException {
         var bytes = (request.toLine() + "\n").getBytes(UTF_8);
         critical.lock();
         try (var held = lockData()) {
@@ -85,9 +89,10 @@ public final class Spool {
     }
 
     /** The oldest {@code max} whole entries, in order; lines that are not whole entries are skipped. */
-    public synchronized List<HookRequest> oldest(int max) throws IOException {
+    public List<HookRequest> oldest(int max) throws IOException {
         var out = new ArrayList<HookRequest>();
         if (isEmpty()) return out;
+        critical.lock();
         try (var held = lockData()) {
             if (!Files.exists(file)) return out;
             try (var in = reader()) {
@@ -96,12 +101,14 @@ public final class Spool {
                     HookRequest.fromLine(line).ifPresent(out::add);
                 }
             }
+        } finally {
+            critical.unlock();
         }
         return out;
     }
 
     /** Drops the entries with these ids (and any broken line); keeps the rest in order. */
-    public synchronized void remove(Set<String> ids) throws IOException {
+    public void remove(Set<String> ids) throws IOException {
         if (ids.isEmpty() || isEmpty()) return;
         critical.lock();
         try (var held = lockData()) {

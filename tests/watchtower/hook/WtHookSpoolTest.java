@@ -164,7 +164,7 @@ class WtHookSpoolTest {
                 Files.getPosixFilePermissions(spoolDir)));
         assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
                 Files.getPosixFilePermissions(spoolDir.resolve("spool.jsonl"))));
-        assertFalse(Files.readString(dir.resolve("uvs/wthook.log"), UTF_8).contains("demo"),
+        assertFalse(Files.readString(dir.resolve("uvs/wthook.log"), UTF_8).contains("Fake API"),
                 "the log never holds payloads");
     }
 

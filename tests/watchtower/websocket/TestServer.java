@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.concurrent.ExecutorService;
+import java.util.function.Supplier;
 import watchtower.core.Threads;
 
 /** A real HttpServer on 127.0.0.1, port 0, whose /live hands every request to a Hub. */
@@ -17,11 +18,15 @@ final class TestServer implements AutoCloseable {
     private final ExecutorService executor;
 
     TestServer(HubConfig config) throws IOException {
+        this(config, () -> SNAPSHOT);
+    }
+
+    TestServer(HubConfig config, Supplier<String> snapshot) throws IOException {
         hub = new Hub(config);
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         executor = Threads.perTask("http");
         server.setExecutor(executor);
-        server.createContext("/live", ex -> hub.accept(ex, () -> SNAPSHOT));
+        server.createContext("/live", ex -> hub.accept(ex, snapshot));
         server.start();
     }
 

@@ -1,0 +1,213 @@
+package watchtower.hook;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import watchtower.hook.HookHarness.Sink;
+
+/** notify, end, tokens, codex-notify, the secret header, --help and --version, each as a real process. */
+class WtHookCommandsTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    static Stream<Arguments> notifications() {
+        return Stream.of(
+                Arguments.of("{\"hook_event_name\":\"Notification\",\"notification_type\":\"permission_prompt\",\"message\":\"m\"}", true),
+                Arguments.of("{\"hook_event_name\":\"Notification\",\"notification_type\":\"idle_prompt\",\"message\":\"m\"}", true),
+                Arguments.of("{\"hook_event_name\":\"Notification\",\"notification_type\":\"agent_needs_input\",\"message\":\"m\"}", true),
+                Arguments.of("{\"hook_event_name\":\"PermissionRequest\",\"tool_name\":\"Bash\",\"tool_input\":{\"command\":\"ls\"}}", true),
+                Arguments.of("{\"type\":\"permission_prompt\",\"message\":\"m\"}", true),
+                Arguments.of("{\"hook_event_name\":\"Notification\",\"notification_type\":\"auth_success\",\"message\":\"m\"}", false),
+                Arguments.of("{\"type\":\"something_else\",\"notification_type\":\"permission_prompt\"}", false),
+                Arguments.of("{\"type\":7}", false));
+    }
+
+    @ParameterizedTest
+    @MethodSource("notifications")
+    void notifySendsOnlyNotificationsThatNeedAPerson(String payload, boolean sent) throws Exception {
+        var input = write("n.json", payload);
+        try (var sink = Sink.start()) {
+            HookHarness.run(env(sink.url()), input, dir.resolve("o"), "notify").assertSilentSuccess();
+            var got = sink.drain();
+            assertEquals(sent ? 1 : 0, got.size(), payload);
+            if (sent) assertEquals("/approvals", got.get(0).path());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("referenceNotifyFixtures")
+    void notifyBodyEqualsReferenceHook(String fixture) throws Exception {
+        assumeTrue(HookHarness.referenceHooks() != null, "reference hooks (uv-suite@0.32.0) not unpacked here");
+        assumeTrue(HookHarness.onPath("jq") && HookHarness.onPath("bash") && HookHarness.onPath("curl"),
+                "jq, bash and curl are needed to run the reference hook");
+        var input = HookHarness.fixture(fixture);
+        try (var sink = Sink.start()) {
+            var env = env(sink.url());
+            assertEquals(0, HookHarness.runReference("watchtower-notify.sh", env, input));
+            var expected = JSON.readTree(sink.next().body());
+            HookHarness.run(env, input, dir.resolve("o"), "notify").assertSilentSuccess();
+            assertEquals(expected, JSON.readTree(sink.next().body()));
+        }
+    }
+
+    static Stream<String> referenceNotifyFixtures() {
+        return Stream.of("PermissionRequest--Bash.json", "PermissionRequest--Write.json", "Notification--permission_prompt.json",
+                "Notification--idle_prompt.json");
+    }
+
+    @Test
+    void notifyBodyCarriesCommandOrMessageAndTheWholeRequest() throws Exception {
+        try (var sink = Sink.start()) {
+            HookHarness.run(env(sink.url()), HookHarness.fixture("PermissionRequest--Bash.json"), dir.resolve("o1"), "notify")
+                    .assertSilentSuccess();
+            var body = JSON.readTree(sink.next().body());
+            assertEquals("s-1", body.get("session_id").asText());
+            assertEquals("Bash", body.get("tool_name").asText());
+            assertEquals(JSON.readTree(Files.readString(HookHarness.fixture("PermissionRequest--Bash.json"))),
+                    body.get("request"));
+            assertEquals(body.at("/request/tool_input/command").asText(), body.get("command").asText());
+
+            HookHarness.run(env(sink.url()), HookHarness.fixture("Notification--permission_prompt.json"), dir.resolve("o2"),
+                    "notify").assertSilentSuccess();
+            body = JSON.readTree(sink.next().body());
+            assertEquals("", body.get("tool_name").asText());
+            assertEquals("Claude needs your permission", body.get("command").asText());
+        }
+    }
+
+    @Test
+    void endMarksTheSessionTerminated() throws Exception {
+        try (var sink = Sink.start()) {
+            var env = env(sink.url());
+            env.put("UVS_SESSION_ID", "a b/c");
+            HookHarness.run(env, HookHarness.fixture("SessionEnd.json"), dir.resolve("o"), "end").assertSilentSuccess();
+            var r = sink.next();
+            assertEquals("/sessions/a%20b%2Fc/state", r.path(), "the id is one encoded path segment");
+            assertEquals("{\"state\":\"terminated\"}", r.body());
+        }
+    }
+
+    @Test
+    void endWithoutSessionSendsNothing() throws Exception {
+        try (var sink = Sink.start()) {
+            var env = env(sink.url());
+            env.remove("UVS_SESSION_ID");
+            HookHarness.run(env, HookHarness.fixture("SessionEnd.json"), dir.resolve("o"), "end").assertSilentSuccess();
+            assertEquals(List.of(), sink.drain());
+        }
+    }
+
+    @Test
+    void tokensSendsTheTranscriptPathForTheServerToCount() throws Exception {
+        var transcript = Files.copy(HookHarness.fixture("transcript-sample.jsonl"), dir.resolve("t \"1\".jsonl"));
+        var input = write("stop.json", "{\"session_id\":\"c\",\"transcript_path\":" + JSON.writeValueAsString(transcript.toString())
+                + ",\"hook_event_name\":\"Stop\"}");
+        try (var sink = Sink.start()) {
+            HookHarness.run(env(sink.url()), input, dir.resolve("o"), "tokens").assertSilentSuccess();
+            var r = sink.next();
+            assertEquals("/sessions/s-1/tokens", r.path());
+            assertEquals(Map.of("transcript_path", transcript.toString()), JSON.readValue(r.body(), Map.class));
+        }
+    }
+
+    @Test
+    void tokensSkipsWithoutSessionOrTranscript() throws Exception {
+        var missing = write("stop.json", "{\"transcript_path\":\"" + dir.resolve("nope.jsonl") + "\"}");
+        var none = write("stop2.json", "{\"session_id\":\"c\"}");
+        var present = Files.copy(HookHarness.fixture("transcript-sample.jsonl"), dir.resolve("t.jsonl"));
+        var withPath = write("stop3.json", "{\"transcript_path\":\"" + present + "\"}");
+        try (var sink = Sink.start()) {
+            HookHarness.run(env(sink.url()), missing, dir.resolve("o1"), "tokens").assertSilentSuccess();
+            HookHarness.run(env(sink.url()), none, dir.resolve("o2"), "tokens").assertSilentSuccess();
+            var noSession = env(sink.url());
+            noSession.remove("UVS_SESSION_ID");
+            HookHarness.run(noSession, withPath, dir.resolve("o3"), "tokens").assertSilentSuccess();
+            assertEquals(List.of(), sink.drain());
+        }
+    }
+
+    @Test
+    void codexTurnCompleteBecomesAStopEventTaggedCodex() throws Exception {
+        var payload = "{\"type\":\"agent-turn-complete\",\"thread-id\":\"th-1\",\"turn-id\":\"12\",\"cwd\":\"/w/codex-proj\","
+                + "\"input-messages\":[\"fix it\"],\"last-assistant-message\":\"Done \\\"ok\\\"\"}";
+        try (var sink = Sink.start()) {
+            HookHarness.run(env(sink.url()), null, dir.resolve("o1"), "codex-notify", payload).assertSilentSuccess();
+            var body = JSON.readTree(sink.next().body());
+            assertEquals("Stop", body.get("event_type").asText());
+            assertEquals("codex", body.get("agent").asText());
+            assertEquals("codex-proj", body.get("source_app").asText());
+            assertEquals("s-1", body.get("uvs_session_id").asText());
+            assertEquals("th-1", body.get("session_id").asText());
+            assertEquals("Done \"ok\"", body.get("last_assistant_message").asText());
+            assertEquals("fix it", body.at("/input-messages/0").asText());
+            assertTrue(body.get("wt_event_id").isTextual());
+
+            HookHarness.run(env(sink.url()), null, dir.resolve("o2"), "codex-notify", "{\"type\":\"approval-requested\"}")
+                    .assertSilentSuccess();
+            assertEquals("CodexNotify", JSON.readTree(sink.next().body()).get("event_type").asText());
+        }
+    }
+
+    @Test
+    void secretIsSentOnlyFromAPrivateFile() throws Exception {
+        var uvs = Files.createDirectories(dir.resolve("uvs"));
+        var secret = Files.writeString(uvs.resolve("token"), "  s3cret-value\n", UTF_8);
+        try (var sink = Sink.start()) {
+            Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
+            HookHarness.run(env(sink.url()), HookHarness.fixture("Stop.json"), dir.resolve("o1"), "send", "Stop")
+                    .assertSilentSuccess();
+            assertEquals("s3cret-value", sink.next().header("X-UVS-Token"));
+
+            Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-r--r--"));
+            HookHarness.run(env(sink.url()), HookHarness.fixture("Stop.json"), dir.resolve("o2"), "send", "Stop")
+                    .assertSilentSuccess();
+            assertNull(sink.next().header("X-UVS-Token"), "a world-readable secret is not sent");
+        }
+    }
+
+    @Test
+    void versionAndHelpAreTheOnlyOutput() throws Exception {
+        var version = HookHarness.run(Map.of(), null, dir.resolve("v"), "--version");
+        assertEquals(0, version.exit());
+        assertTrue(version.stdout().matches("wthook \\d+\\.\\d+\\.\\d+\\R"), version.stdout());
+        var help = HookHarness.run(Map.of(), null, dir.resolve("h"), "--help");
+        assertTrue(help.stdout().startsWith("Usage: wthook"), help.stdout());
+        var unknown = HookHarness.run(Map.of("UVS_HOME", dir.resolve("uvs").toString()), null, dir.resolve("u"), "bogus");
+        unknown.assertSilentSuccess();
+    }
+
+    // --- infra ---
+
+    private Path write(String name, String content) throws Exception {
+        return Files.writeString(dir.resolve(name), content, UTF_8);
+    }
+
+    private Map<String, String> env(String url) throws Exception {
+        var project = Files.createDirectories(dir.resolve("project"));
+        var env = new HashMap<String, String>();
+        env.put("UVS_WATCHTOWER_URL", url);
+        env.put("UVS_HOME", dir.resolve("uvs").toString());
+        env.put("UVS_SESSION_ID", "s-1");
+        env.put("CLAUDE_PROJECT_DIR", project.toString());
+        env.put("HOME", dir.toString());
+        return env;
+    }
+}
