@@ -8,6 +8,8 @@
 //SOURCES src/watchtower/http/*.java
 //SOURCES src/watchtower/store/*.java
 //SOURCES src/watchtower/security/*.java
+//SOURCES src/watchtower/websocket/*.java
+//SOURCES src/watchtower/tokens/*.java
 //SOURCES src/watchtower/approvals/*.java
 //SOURCES src/watchtower/ingest/*.java
 //SOURCES src/watchtower/sessions/*.java
@@ -80,6 +82,7 @@ public class Watchtower implements Callable<Integer> {
             stopped.countDown();
         }, "shutdown"));
         StartupCheck.warnings(config).forEach(w -> System.err.println("watchtower: " + w));
+        server.liveProblem().ifPresent(p -> System.err.println("watchtower: live updates are off: " + p));
         System.out.println("Watchtower " + Version.VALUE + " ready at " + server.url() + "  (db " + config.db() + ")");
         System.out.flush();
         stopped.await();

@@ -18,6 +18,7 @@
 //SOURCES ../src/watchtower/server/*.java
 //SOURCES watchtower/testing/*.java
 //SOURCES watchtower/server/*.java
+//SOURCES watchtower/ingest/*.java
 //SOURCES watchtower/catalog/*.java
 //FILES static/=../static/**
 //SOURCES ../WtHook.java

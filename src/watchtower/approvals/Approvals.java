@@ -13,9 +13,11 @@ import watchtower.store.Tx;
  */
 public final class Approvals {
     private final Store store;
+    private final HeldHooks held;
 
-    public Approvals(Store store) {
+    public Approvals(Store store, HeldHooks held) {
         this.store = store;
+        this.held = held;
     }
 
     public record Created(long id, boolean isNew) {}
@@ -55,6 +57,7 @@ public final class Approvals {
         for (var row : store.approvals().allPendingFor(tx, sessionId)) {
             long id = ((Number) row.get("id")).longValue();
             if (store.approvals().finish(tx, id, status, null, via)) {
+                held.release(id); // answered in the terminal, or the session ended: free the held hook
                 tx.broadcast(statusMessage(id, sessionId, status));
                 n++;
             }

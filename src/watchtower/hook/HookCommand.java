@@ -25,38 +25,41 @@ public final class HookCommand {
         var command = args.length > 0 ? args[0] : "";
         var env = HookEnv.from(environment, command.equals("flush") && !environment.containsKey("WTHOOK_DEADLINE_MS")
                 ? HookEnv.FLUSH_DEADLINE_MS : HookEnv.DEFAULT_DEADLINE_MS);
+        var deadline = Deadline.enforced(startNanos, env.deadlineMs());
         var log = new HookLog(env.logFile(), HookLog.DEFAULT_MAX_BYTES, command);
         try {
-            var deadline = Deadline.enforced(startNanos, env.deadlineMs());
+            var input = switch (command) {
+                case "send", "notify", "end", "tokens" -> readInput(stdin, log);
+                case "codex-notify" -> args.length > 1 ? args[1] : ""; // Codex passes the JSON as an argument
+                default -> "";
+            };
             var spool = new Spool(env.spoolDir(), Spool.DEFAULT_MAX_ENTRIES, Spool.DEFAULT_MAX_BYTES,
                     deadline.critical(), log);
             var outbox = new Outbox(spool, new Sender(env.serverUrl(), SecretFile.read(env.secretFile(), log), log),
                     deadline, log);
-            var request = request(command, args, env, stdin, log);
+            var request = request(command, args, input, env, log);
             if (request.isPresent()) {
                 outbox.deliver(request.get());
-            } else if (!spool.isEmpty()) {
-                outbox.flush();
+            } else {
+                deadline.prepared();
+                if (!spool.isEmpty()) outbox.flush();
             }
         } catch (Throwable t) {
             log.warn("failed: " + t);
         }
     }
 
-    private static Optional<HookRequest> request(String command, String[] args, HookEnv env, InputStream stdin,
+    private static Optional<HookRequest> request(String command, String[] args, String input, HookEnv env,
                                                  HookLog log) {
         return switch (command) {
             case "send" -> {
                 var eventType = args.length > 1 && !args[1].isEmpty() ? args[1] : "Unknown";
-                yield Optional.of(requests(env, log).event(eventType, readInput(stdin, log)));
+                yield Optional.of(requests(env, log).event(eventType, input));
             }
-            case "notify" -> requests(env, log).approval(readInput(stdin, log));
-            case "end" -> {
-                readInput(stdin, log); // drained, as the bash hook does, so Claude Code's write never fails
-                yield requests(env, log).end();
-            }
-            case "tokens" -> requests(env, log).tokens(readInput(stdin, log));
-            case "codex-notify" -> Optional.of(requests(env, log).codexNotify(args.length > 1 ? args[1] : ""));
+            case "notify" -> requests(env, log).approval(input);
+            case "end" -> requests(env, log).end(); // stdin was drained, as the bash hook does
+            case "tokens" -> requests(env, log).tokens(input);
+            case "codex-notify" -> Optional.of(requests(env, log).codexNotify(input));
             case "flush" -> Optional.empty();
             default -> {
                 log.warn("unknown command '" + command + "' (try wthook --help)");

@@ -2,6 +2,7 @@ package watchtower.hook;
 
 import java.io.IOException;
 import java.util.HashSet;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Delivers the run's request after whatever earlier runs still owe, in order, each once.
@@ -9,7 +10,9 @@ import java.util.HashSet;
  * the new request behind it, then deliver from the oldest, removing only what the server
  * settled and stopping at the first failure, so order holds and nothing is sent twice
  * except an entry acknowledged just before a crash (the server drops a repeated
- * {@code wt_event_id}). Every timeout is cut to fit the deadline, keeping time to spool.
+ * {@code wt_event_id}). Every timeout is cut to fit the deadline, keeping time to spool;
+ * and if the deadline comes first anyway (a starved CPU), the watchdog spools the request
+ * still in flight, so a slow run loses nothing it had read.
  */
 public final class Outbox {
     /** Time kept back at the end of the budget to write the spool. */
@@ -24,17 +27,29 @@ public final class Outbox {
     private final Sender sender;
     private final Deadline deadline;
     private final HookLog log;
+    /** The run's request until it is delivered or spooled: what the watchdog saves at the deadline. */
+    private final AtomicReference<HookRequest> unsettled = new AtomicReference<>();
 
     Outbox(Spool spool, Sender sender, Deadline deadline, HookLog log) {
         this.spool = spool;
         this.sender = sender;
         this.deadline = deadline;
         this.log = log;
+        deadline.onExpiry(() -> {
+            var r = unsettled.getAndSet(null);
+            if (r != null) {
+                log.warn("deadline reached with " + r.method() + " " + r.path() + " in flight: spooled");
+                keep(r);
+            }
+        });
     }
 
     public void deliver(HookRequest request) {
+        unsettled.set(request);
+        deadline.prepared();
         if (spool.isEmpty() && request.body().length() < WRITE_AHEAD_BYTES) {
-            if (!send(request).settled()) keep(request);
+            if (send(request).settled()) settle(request);
+            else keep(request);
             return;
         }
         if (keep(request)) flush();
@@ -77,13 +92,27 @@ public final class Outbox {
         return sender.send(r, connect, read);
     }
 
+    /** Spools {@code r}; settling it in the same critical section, so the watchdog cannot spool it twice. */
     private boolean keep(HookRequest r) {
+        deadline.critical().lock();
         try {
             spool.append(r);
+            unsettled.compareAndSet(r, null);
             return true;
         } catch (IOException | RuntimeException e) {
             log.warn("LOST " + r.method() + " " + r.path() + ": cannot spool (" + e + ")");
             return false;
+        } finally {
+            deadline.critical().unlock();
+        }
+    }
+
+    private void settle(HookRequest r) {
+        deadline.critical().lock();
+        try {
+            unsettled.compareAndSet(r, null);
+        } finally {
+            deadline.critical().unlock();
         }
     }
 }

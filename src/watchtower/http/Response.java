@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 public final class Response {
     private final HttpExchange exchange;
     private boolean sent;
+    private boolean detached;
 
     Response(HttpExchange exchange) {
         this.exchange = exchange;
@@ -46,5 +47,47 @@ public final class Response {
 
     public boolean sent() {
         return sent;
+    }
+
+    public boolean detached() {
+        return detached;
+    }
+
+    /**
+     * Keeps the exchange open after the handler returns, so no thread waits with it: the
+     * holder answers later, from any thread, exactly once.
+     */
+    public Deferred detach() {
+        sent = true;
+        detached = true;
+        return new Deferred(exchange);
+    }
+
+    /** An answer owed to a client whose request is being held open. */
+    public static final class Deferred {
+        private final HttpExchange exchange;
+        private final java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+
+        Deferred(HttpExchange exchange) {
+            this.exchange = exchange;
+        }
+
+        /** Sends the answer; false if it was already answered (whoever answers first wins). */
+        public boolean complete(int status, Object body) {
+            if (!done.compareAndSet(false, true)) return false;
+            try (exchange) {
+                var bytes = Json.writeBytes(body);
+                exchange.getResponseHeaders().set("Content-Type", "application/json");
+                exchange.sendResponseHeaders(status, bytes.length);
+                exchange.getResponseBody().write(bytes);
+                return true;
+            } catch (java.io.IOException e) {
+                return false; // the client gave up waiting: nothing to answer
+            }
+        }
+
+        public boolean isDone() {
+            return done.get();
+        }
     }
 }

@@ -51,8 +51,8 @@ public final class Router implements HttpHandler {
     @Override
     public void handle(HttpExchange exchange) {
         inFlight.incrementAndGet();
-        try (exchange) {
-            var res = new Response(exchange);
+        var res = new Response(exchange);
+        try {
             try {
                 dispatch(exchange, res);
             } catch (ApiError e) {
@@ -64,6 +64,7 @@ public final class Router implements HttpHandler {
                 if (!res.sent()) writeError(res, new InternalError(ref));
             }
         } finally {
+            if (!res.detached()) exchange.close(); // a detached exchange is answered later by its holder
             inFlight.decrementAndGet();
         }
     }

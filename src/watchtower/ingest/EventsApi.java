@@ -73,7 +73,13 @@ public final class EventsApi {
         return store.writer().execute(tx -> write(tx, in, payloadJson));
     }
 
-    private Optional<Long> write(Tx tx, Incoming in, String payloadJson) throws SQLException {
+    /** Queues the write and returns at once: for callers that must not wait (Claude Code's http hooks). */
+    public java.util.concurrent.CompletableFuture<Optional<Long>> ingestAsync(Incoming in) {
+        var payloadJson = Json.write(in.payload());
+        return store.writer().submit(tx -> write(tx, in, payloadJson));
+    }
+
+    Optional<Long> write(Tx tx, Incoming in, String payloadJson) throws SQLException {
         var at = Time.now();
         var id = store.events().append(tx, new EventsStore.NewEvent(in.sessionId(), in.eventType(),
                 in.toolName(), in.command(), payloadJson, in.eventUid(), at));

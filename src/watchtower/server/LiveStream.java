@@ -1,27 +1,66 @@
 package watchtower.server;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
+import watchtower.http.Access;
+import watchtower.http.ApiError;
+import watchtower.http.Json;
 import watchtower.http.Router;
+import watchtower.websocket.Hub;
+import watchtower.websocket.HubConfig;
+import watchtower.websocket.RawStreams;
 
-/** The /live stream: committed changes go out to every connected dashboard. (WebSocket wiring pending.) */
+/**
+ * GET /live: the WebSocket every dashboard holds. The writer calls {@link #publish} after each
+ * commit, in commit order; the hub only queues, so ingest never waits on a browser. A new client
+ * is registered before its snapshot is read, so it misses nothing in between.
+ */
 final class LiveStream implements AutoCloseable {
-    private volatile Supplier<List<Map<String, Object>>> snapshot;
+    private final Hub hub;
+    private final Optional<String> unavailable = RawStreams.problem();
+    private volatile Supplier<List<Map<String, Object>>> sessions = List::of;
+
+    LiveStream(HubConfig config) {
+        this.hub = new Hub(config);
+    }
 
     void attachSnapshot(Supplier<List<Map<String, Object>>> sessions) {
-        this.snapshot = sessions;
+        this.sessions = sessions;
     }
 
     void publish(Object message) {
-        // no listeners yet
+        hub.broadcast(Json.write(message));
+    }
+
+    /** Why /live cannot work on this JVM (the --add-opens line is missing), if it cannot. */
+    Optional<String> problem() {
+        return unavailable;
     }
 
     void register(Router router) {
-        // /live is added with the WebSocket hub
+        router.get("/live", Access.CONTROL, (req, res) -> {
+            if (unavailable.isPresent()) throw ApiError.unavailable("live stream unavailable: " + unavailable.get());
+            res.handedOver();
+            hub.accept(req.exchange(), this::snapshot);
+        });
+    }
+
+    private String snapshot() {
+        var msg = new LinkedHashMap<String, Object>();
+        msg.put("type", "snapshot");
+        msg.put("sessions", sessions.get());
+        return Json.write(msg);
+    }
+
+    int clientCount() {
+        return hub.clientCount();
     }
 
     @Override
     public void close() {
+        hub.close();
     }
 }

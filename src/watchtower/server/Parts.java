@@ -2,6 +2,7 @@ package watchtower.server;
 
 import watchtower.approvals.ApprovalsApi;
 import watchtower.http.StaticFiles;
+import watchtower.ingest.ClaudeHookApi;
 import watchtower.ingest.EventsApi;
 import watchtower.ingest.SessionRegistration;
 import watchtower.ingest.SessionUpdatesApi;
@@ -13,4 +14,4 @@ import watchtower.settings.SettingsApi;
 /** The handlers Routes wires up, built once by Server. */
 record Parts(EventsApi events, SessionRegistration registration, SessionUpdatesApi updates,
              ApprovalsApi approvalsApi, SessionsApi sessions, SessionFiles files, SettingsApi settings,
-             AuthApi auth, StaticFiles staticFiles) {}
+             AuthApi auth, StaticFiles staticFiles, ClaudeHookApi claudeHooks) {}

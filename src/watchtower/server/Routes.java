@@ -19,6 +19,7 @@ final class Routes {
         r.post("/approvals", INGEST, p.approvalsApi()::create);
         r.post("/sessions/{id}/state", INGEST, p.updates()::state);
         r.post("/sessions/{id}/tokens", INGEST, p.updates()::tokens);
+        r.post("/hooks/claude", INGEST, p.claudeHooks()::post);
 
         // queries the dashboard loads
         r.get("/sessions", READ, p.sessions()::list);

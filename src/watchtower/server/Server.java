@@ -7,12 +7,15 @@ import java.sql.SQLException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import watchtower.approvals.Approvals;
+import watchtower.approvals.HeldHooks;
 import watchtower.approvals.ApprovalsApi;
 import watchtower.core.Config;
 import watchtower.core.Threads;
 import watchtower.http.Router;
 import watchtower.http.StaticFiles;
+import watchtower.ingest.ClaudeHookApi;
 import watchtower.ingest.EventsApi;
+import watchtower.ingest.SessionMetadata;
 import watchtower.ingest.SessionEvents;
 import watchtower.ingest.SessionRegistration;
 import watchtower.ingest.SessionUpdatesApi;
@@ -25,6 +28,7 @@ import watchtower.sessions.SessionFiles;
 import watchtower.sessions.SessionsApi;
 import watchtower.settings.SettingsApi;
 import watchtower.store.Store;
+import watchtower.websocket.HubConfig;
 
 /**
  * Builds the server from a Config: the install secret, the store, the live stream, the
@@ -34,6 +38,8 @@ import watchtower.store.Store;
 public final class Server implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("watchtower.server");
     static final int MAX_BODY_BYTES = 1024 * 1024;
+    /** Personas give the PermissionRequest hook a 600 s timeout; answer before Claude Code gives up. */
+    static final java.time.Duration HELD_HOOK_MAX = java.time.Duration.ofSeconds(590);
 
     private final Config config;
     private final InstallSecret secret;
@@ -42,10 +48,12 @@ public final class Server implements AutoCloseable {
     private final HttpServer http;
     private final ExecutorService executor;
     private final Router router;
+    private final java.util.List<AutoCloseable> closeables;
 
     private Server(Config config, InstallSecret secret, Store store, LiveStream live, HttpServer http,
-                   ExecutorService executor, Router router) {
+                   ExecutorService executor, Router router, java.util.List<AutoCloseable> closeables) {
         this.router = router;
+        this.closeables = closeables;
         this.config = config;
         this.secret = secret;
         this.store = store;
@@ -56,22 +64,29 @@ public final class Server implements AutoCloseable {
 
     public static Server start(Config config) throws IOException, SQLException {
         var secret = InstallSecret.loadOrCreate(config.dataDir());
-        var live = new LiveStream();
+        var live = new LiveStream(HubConfig.defaults());
         var store = Store.open(config.db(), live::publish);
+        var closeables = new java.util.ArrayList<AutoCloseable>();
         try {
             var http = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 512);
             var executor = Threads.perTask("http");
             http.setExecutor(executor); // never the default: it runs handlers on the one dispatcher thread
             int port = http.getAddress().getPort();
 
-            var approvals = new Approvals(store);
+            var held = new HeldHooks(HELD_HOOK_MAX);
+            var approvals = new Approvals(store, held);
             var sessionEvents = new SessionEvents(store, approvals);
-            var sessionsApi = new SessionsApi(store);
-            var parts = new Parts(new EventsApi(store, sessionEvents), new SessionRegistration(store),
-                    new SessionUpdatesApi(store, approvals, new TokensIngest()),
-                    new ApprovalsApi(store, approvals, ApprovalsApi.Decider.RECORD_ONLY), sessionsApi,
+            var events = new EventsApi(store, sessionEvents);
+            var tokens = new TokensIngest(store);
+            ApprovalsApi.Decider decider = (id, sid, approve, message) -> held.decide(id, approve, message);
+            var parts = new Parts(events, new SessionRegistration(store),
+                    new SessionUpdatesApi(store, approvals, tokens),
+                    new ApprovalsApi(store, approvals, decider), new SessionsApi(store),
                     new SessionFiles(store), new SettingsApi(store), new AuthApi(secret),
-                    StaticFiles.of(config.staticDir()));
+                    StaticFiles.of(config.staticDir()),
+                    new ClaudeHookApi(store, events, approvals, held, new SessionMetadata(), tokens));
+            closeables.add(held);
+            closeables.add(tokens);
             live.attachSnapshot(() -> store.sessions().list(watchtower.store.SessionsStore.Filter.ALL, 1000, 0));
 
             var guard = new HostOriginGuard(secret, config.loopbackOnly(), port, config.extraOrigins(),
@@ -82,8 +97,9 @@ public final class Server implements AutoCloseable {
             var context = http.createContext("/", router);
             context.getFilters().add(new SecurityHeaders());
             http.start();
-            return new Server(config, secret, store, live, http, executor, router);
+            return new Server(config, secret, store, live, http, executor, router, closeables);
         } catch (IOException | RuntimeException e) {
+            live.close();
             store.close();
             throw e;
         }
@@ -102,6 +118,9 @@ public final class Server implements AutoCloseable {
     public InstallSecret secret() { return secret; }
     public Config config() { return config; }
 
+    /** Why the live stream cannot work on this JVM, if it cannot (said once at start-up). */
+    public java.util.Optional<String> liveProblem() { return live.problem(); }
+
     /** Stops taking requests, closes live sockets, lets queued writes commit, closes the database. */
     @Override
     public void close() {
@@ -115,6 +134,13 @@ public final class Server implements AutoCloseable {
         }
         http.stop(0);
         executor.shutdown();
+        for (var c : closeables) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.log(System.Logger.Level.WARNING, "closing " + c.getClass().getSimpleName() + ": " + e);
+            }
+        }
         store.close();
         try {
             if (!executor.awaitTermination(2, TimeUnit.SECONDS)) {

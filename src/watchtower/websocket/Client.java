@@ -61,7 +61,7 @@ final class Client {
     }
 
     void ping() {
-        outbox.control(FrameWriter.encode(Opcode.PING, new byte[0]));
+        outbox.ping(FrameWriter.encode(Opcode.PING, new byte[0]));
     }
 
     /** True once a close frame is queued: the client is on its way out. */
@@ -123,7 +123,7 @@ final class Client {
                 var frame = reader.next();
                 lastHeardNanos = System.nanoTime();
                 switch (frame.opcode()) {
-                    case PING -> outbox.control(FrameWriter.encode(Opcode.PONG, frame.payload()));
+                    case PING -> outbox.pong(FrameWriter.encode(Opcode.PONG, frame.payload()));
                     case CLOSE -> {
                         // Echo the peer's code (RFC 6455 §5.5.1); an empty close gets an empty one.
                         var code = CloseCodes.parse(frame.payload());

@@ -146,8 +146,6 @@ public final class Hub implements AutoCloseable {
             raw.release();
             return;
         }
-        var early = snapshot.get();
-        for (int i = 0; i < 200; i++) Thread.onSpinWait();
         fanout.lock();
         try {
             clients.add(client);  // from here on, every broadcast is queued for it
@@ -156,7 +154,7 @@ public final class Hub implements AutoCloseable {
             fanout.unlock();
         }
         try {
-            client.run(() -> early, body -> startWriter(client.id(), body));
+            client.run(snapshot, body -> startWriter(client.id(), body));
         } finally {
             fanout.lock();
             try {

@@ -6,17 +6,19 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The frames waiting for one client's writer thread. Data messages go in a bounded queue that
- * never blocks the producer (a full queue is reported, and the caller drops the client); control
- * frames (ping, pong) jump ahead of data; a close frame ends the queue, clearing what was left,
- * since RFC 6455 §5.5.1 forbids data after it. Every method holds the lock only for a few
- * field updates.
+ * never blocks the producer (a full queue is reported, and the caller drops the client). A ping
+ * and a pong jump ahead of data; at most one of each waits, since RFC 6455 §5.5.3 lets us answer
+ * only the latest ping, so a ping flood cannot grow memory. A close frame ends the queue,
+ * clearing what was left, since §5.5.1 forbids data after it. Every method holds the lock only
+ * for a few field updates.
  */
 final class Outbox {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final ArrayDeque<byte[]> data = new ArrayDeque<>();
-    private final ArrayDeque<byte[]> control = new ArrayDeque<>();
     private final int capacity;
+    private byte[] pong;        // the answer to the latest ping, if not yet sent
+    private byte[] ping;        // our keep-alive ping, if not yet sent
     private byte[] closeFrame;  // set once: the last frame this client will get
     private boolean done;       // nothing more will be handed out
 
@@ -50,11 +52,24 @@ final class Outbox {
         }
     }
 
-    void control(byte[] frame) {
+    /** Replaces any pong still waiting: only the latest ping needs an answer. */
+    void pong(byte[] frame) {
         lock.lock();
         try {
             if (closing()) return;
-            control.addLast(frame);
+            pong = frame;
+            changed.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Queues a ping unless one is still waiting to go out. */
+    void ping(byte[] frame) {
+        lock.lock();
+        try {
+            if (closing() || ping != null) return;
+            ping = frame;
             changed.signal();
         } finally {
             lock.unlock();
@@ -66,8 +81,7 @@ final class Outbox {
         lock.lock();
         try {
             if (closing()) return false;
-            data.clear();
-            control.clear();
+            clear();
             closeFrame = frame;
             changed.signal();
             return true;
@@ -81,8 +95,7 @@ final class Outbox {
         lock.lock();
         try {
             done = true;
-            data.clear();
-            control.clear();
+            clear();
             changed.signal();
         } finally {
             lock.unlock();
@@ -95,7 +108,8 @@ final class Outbox {
         try {
             while (true) {
                 if (done) return null;
-                if (!control.isEmpty()) return control.pollFirst();
+                if (pong != null) return takePong();
+                if (ping != null) return takePing();
                 if (!data.isEmpty()) return data.pollFirst();
                 if (closeFrame != null) {
                     done = true;
@@ -106,6 +120,24 @@ final class Outbox {
         } finally {
             lock.unlock();
         }
+    }
+
+    private byte[] takePong() {
+        var frame = pong;
+        pong = null;
+        return frame;
+    }
+
+    private byte[] takePing() {
+        var frame = ping;
+        ping = null;
+        return frame;
+    }
+
+    private void clear() {
+        data.clear();
+        pong = null;
+        ping = null;
     }
 
     private boolean closing() {
