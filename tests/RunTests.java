@@ -18,6 +18,7 @@
 //SOURCES ../src/watchtower/server/*.java
 //SOURCES watchtower/testing/*.java
 //SOURCES watchtower/server/*.java
+//SOURCES watchtower/security/*.java
 //SOURCES watchtower/ingest/*.java
 //SOURCES watchtower/catalog/*.java
 //FILES static/=../static/**
@@ -30,6 +31,9 @@
 //SOURCES ../src/watchtower/websocket/*.java
 //SOURCES watchtower/websocket/*.java
 //SOURCES watchtower/compat/*.java
+//SOURCES ../src/watchtower/ctl/*.java
+//SOURCES watchtower/ctl/*.java
+//SOURCES ../WtCtl.java
 //DESCRIPTION Runs every test. Example: ./jbang tests/RunTests.java [ClassNameRegex]
 
 import static org.junit.platform.engine.discovery.ClassNameFilter.includeClassNamePatterns;

@@ -15,7 +15,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link #PREPARE_GRACE_MS} more to build it, so it can be spooled rather than lost; only
  * a stdin that never closes (never Claude Code's) pays that grace for nothing. A second
  * timer halts regardless, so nothing can hold the agent past deadline + {@link #LAST_WILL_MS}.
- * Requests read {@link #remainingMs()} to size their timeouts.
+ * Requests read {@link #remainingMs()} to size their timeouts. (Anonymous classes, not
+ * lambdas, here and on the hook's path: each first lambda costs a cold JVM ~20-40 ms.)
  */
 public final class Deadline {
     /** How long the watchdog waits for a spool operation in progress. */
@@ -27,7 +28,7 @@ public final class Deadline {
 
     private final long endNanos;
     private final ReentrantLock critical = new ReentrantLock();
-    private volatile Runnable lastWill = () -> {};
+    private volatile Runnable lastWill;
     private final CountDownLatch prepared = new CountDownLatch(1);
 
     private Deadline(long startNanos, long budgetMs) {
@@ -42,7 +43,12 @@ public final class Deadline {
     /** Starts the watchdog: a daemon thread that halts the JVM with 0 at the deadline. */
     public static Deadline enforced(long startNanos, long budgetMs) {
         var d = new Deadline(startNanos, budgetMs);
-        daemon("wthook-deadline", d::watch);
+        daemon("wthook-deadline", new Runnable() {
+            @Override
+            public void run() {
+                d.watch();
+            }
+        });
         return d;
     }
 
@@ -68,16 +74,20 @@ public final class Deadline {
         try {
             long left;
             while ((left = endNanos - System.nanoTime()) > 0) TimeUnit.NANOSECONDS.sleep(left);
-            daemon("wthook-halt", () -> {
-                try {
-                    TimeUnit.MILLISECONDS.sleep(LAST_WILL_MS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+            daemon("wthook-halt", new Runnable() {
+                @Override
+                public void run() {
+                    try {
+                        TimeUnit.MILLISECONDS.sleep(LAST_WILL_MS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    Runtime.getRuntime().halt(0);
                 }
-                Runtime.getRuntime().halt(0);
             });
             prepared.await(PREPARE_GRACE_MS, TimeUnit.MILLISECONDS);
-            if (critical.tryLock(CRITICAL_GRACE_MS, TimeUnit.MILLISECONDS)) lastWill.run();
+            var will = lastWill;
+            if (critical.tryLock(CRITICAL_GRACE_MS, TimeUnit.MILLISECONDS) && will != null) will.run();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {

@@ -7,6 +7,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * One run of {@code wthook}: reads the environment and stdin once, builds the request for
@@ -71,7 +73,18 @@ public final class HookCommand {
     private static HookRequests requests(HookEnv env, HookLog log) {
         var sid = ProjectState.sessionId(env, log);
         return new HookRequests(sid, ProjectState.metadata(env, sid, log), env.workDir(),
-                System::currentTimeMillis, RandomIds::uuid);
+                new LongSupplier() {
+                    @Override
+                    public long getAsLong() {
+                        return System.currentTimeMillis();
+                    }
+                },
+                new Supplier<String>() {
+                    @Override
+                    public String get() {
+                        return RandomIds.uuid();
+                    }
+                });
     }
 
     /** stdin once, at most {@link #MAX_INPUT_BYTES}; nothing when a person runs us at a terminal. */

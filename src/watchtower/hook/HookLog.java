@@ -20,12 +20,12 @@ public final class HookLog {
 
     private final Path file;
     private final long maxBytes;
-    private final String prefix;
+    private final String command;
 
     public HookLog(Path file, long maxBytes, String command) {
         this.file = file;
         this.maxBytes = maxBytes;
-        this.prefix = " pid=" + ProcessHandle.current().pid() + " " + command + ": ";
+        this.command = command;
     }
 
     public void warn(String message) {
@@ -34,7 +34,9 @@ public final class HookLog {
             if (Files.isRegularFile(file) && Files.size(file) > maxBytes) {
                 Files.move(file, file.resolveSibling(file.getFileName() + ".1"), StandardCopyOption.REPLACE_EXISTING);
             }
-            var line = Instant.now() + prefix + message.replace('\n', ' ') + "\n";
+            // the pid only here: ProcessHandle starts a thread pool, too dear for every run
+            var line = Instant.now() + " pid=" + ProcessHandle.current().pid() + " " + command + ": "
+                    + message.replace('\n', ' ') + "\n";
             Files.writeString(file, line, UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException | RuntimeException e) {
             // nowhere left to report it: stdout and stderr belong to Claude Code

@@ -17,13 +17,14 @@ public record HookRequest(String id, String method, String path, String body) {
 
     /** Empty for a line that is not a whole spool entry (e.g. cut short by a crash). */
     public static Optional<HookRequest> fromLine(String line) {
-        return MiniJson.members(line).flatMap(m -> {
-            var id = MiniJson.stringField(m, "id");
-            var method = MiniJson.stringField(m, "method");
-            var path = MiniJson.stringField(m, "path");
-            var body = MiniJson.stringField(m, "body");
-            if (id.isEmpty() || method.isEmpty() || path.isEmpty() || body.isEmpty()) return Optional.empty();
-            return Optional.of(new HookRequest(id.get(), method.get(), path.get(), body.get()));
-        });
+        var members = MiniJson.members(line);
+        if (members.isEmpty()) return Optional.empty();
+        var m = members.get();
+        var id = MiniJson.stringField(m, "id");
+        var method = MiniJson.stringField(m, "method");
+        var path = MiniJson.stringField(m, "path");
+        var body = MiniJson.stringField(m, "body");
+        if (id.isEmpty() || method.isEmpty() || path.isEmpty() || body.isEmpty()) return Optional.empty();
+        return Optional.of(new HookRequest(id.get(), method.get(), path.get(), body.get()));
     }
 }

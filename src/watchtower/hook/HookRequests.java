@@ -61,11 +61,13 @@ final class HookRequests {
         var members = PayloadSplice.toMembers(argument);
         var type = MiniJson.stringField(members, "type").orElse("");
         var eventType = type.equals("agent-turn-complete") ? "Stop" : "CodexNotify";
-        var cwd = MiniJson.stringField(members, "cwd").filter(s -> !s.isEmpty()).orElse(workDir.toString());
+        var cwd = MiniJson.stringField(members, "cwd").orElse("");
+        if (cwd.isEmpty()) cwd = workDir.toString();
         var extra = new LinkedHashMap<String, String>();
         extra.put("agent", "\"codex\"");
         if (!members.containsKey("session_id")) {
-            MiniJson.stringField(members, "thread-id").ifPresent(t -> extra.put("session_id", MiniJson.quote(t)));
+            var thread = MiniJson.stringField(members, "thread-id");
+            if (thread.isPresent()) extra.put("session_id", MiniJson.quote(thread.get()));
         }
         if (!members.containsKey("last_assistant_message") && members.containsKey("last-assistant-message")) {
             extra.put("last_assistant_message", members.get("last-assistant-message"));
@@ -87,12 +89,10 @@ final class HookRequests {
         if (type.isEmpty()) type = jqRawString(members.get("notification_type"));
         if (!HUMAN_NEEDED.contains(type)) return Optional.empty();
 
-        var command = Optional.ofNullable(members.get("tool_input"))
-                .flatMap(MiniJson::members)
-                .map(t -> t.get("command"))
-                .filter(MiniJson::truthy)
-                .or(() -> Optional.ofNullable(members.get("message")).filter(MiniJson::truthy))
-                .orElse(EMPTY);
+        var toolInput = MiniJson.members(members.get("tool_input")); // empty unless an object
+        var command = toolInput.isPresent() ? toolInput.get().get("command") : null;
+        if (!MiniJson.truthy(command)) command = members.get("message");
+        if (!MiniJson.truthy(command)) command = EMPTY;
         var body = new LinkedHashMap<String, String>();
         body.put("session_id", MiniJson.quote(sid));
         body.put("tool_name", or(members.get("tool_name"), EMPTY));

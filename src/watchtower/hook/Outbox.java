@@ -35,11 +35,14 @@ public final class Outbox {
         this.sender = sender;
         this.deadline = deadline;
         this.log = log;
-        deadline.onExpiry(() -> {
-            var r = unsettled.getAndSet(null);
-            if (r != null) {
-                log.warn("deadline reached with " + r.method() + " " + r.path() + " in flight: spooled");
-                keep(r);
+        deadline.onExpiry(new Runnable() {
+            @Override
+            public void run() {
+                var r = unsettled.getAndSet(null);
+                if (r != null) {
+                    log.warn("deadline reached with " + r.method() + " " + r.path() + " in flight: spooled");
+                    keep(r);
+                }
             }
         });
     }

@@ -29,7 +29,8 @@ public final class PayloadSplice {
     /** The members of {@code input} as an object, wrapping it when it is not one (see class comment). */
     static Map<String, String> toMembers(String input) {
         if (input == null || input.isBlank()) return Map.of();
-        return MiniJson.members(input).orElseGet(() -> Map.of(RAW_INPUT, MiniJson.quote(input)));
+        var members = MiniJson.members(input);
+        return members.isPresent() ? members.get() : Map.of(RAW_INPUT, MiniJson.quote(input));
     }
 
     static String write(Map<String, String> members) {

@@ -98,7 +98,8 @@ public final class Spool {
             try (var in = reader()) {
                 String line;
                 while (out.size() < max && (line = in.readLine()) != null) {
-                    HookRequest.fromLine(line).ifPresent(out::add);
+                    var entry = HookRequest.fromLine(line);
+                    if (entry.isPresent()) out.add(entry.get());
                 }
             }
         } finally {

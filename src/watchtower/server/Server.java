@@ -63,6 +63,7 @@ public final class Server implements AutoCloseable {
     }
 
     public static Server start(Config config) throws IOException, SQLException {
+        Limits.apply(); // effective if this is the JVM's first HttpServer
         var secret = InstallSecret.loadOrCreate(config.dataDir());
         var live = new LiveStream(HubConfig.defaults());
         var store = Store.open(config.db(), live::publish);

@@ -57,7 +57,7 @@ export function renderSearch() {
   if (!sr) return box.replaceChildren();
   const head = h("div", { class: "sr-head" },
     h("span", null, sr.loading ? `Searching for “${sr.q}”…`
-      : sr.error ? `Search failed: ${sr.error}` : `${sr.rows.length}${sr.rows.length >= 100 ? "+" : ""} events match “${sr.q}”`),
+      : sr.error ? `Search failed: ${sr.error}` : `${sr.rows.length}${sr.rows.length >= 100 ? "+" : ""} event${sr.rows.length === 1 ? "" : "s"} match “${sr.q}”`),
     h("button", { type: "button", "data-action": "clear-search" }, "Clear"));
   const rows = (sr.rows || []).map(ev => {
     const s = state.sessions.get(ev.session_id);

@@ -39,3 +39,32 @@ export function fill(el, ...kids) {
   el.replaceChildren();
   append(el, kids);
 }
+
+/**
+ * Runs a redraw of `container` and puts the focus back on the equivalent control (same
+ * data-action and data-name) if it was inside, so live updates never steal a keyboard user's place.
+ */
+export function keepFocus(container, redraw) {
+  const active = document.activeElement;
+  const inside = active && active !== container && container.contains(active);
+  const action = inside ? active.dataset.action : null;
+  const name = inside ? active.dataset.name : null;
+  redraw();
+  if (!inside || document.contains(active)) return;
+  const sel = action ? `[data-action="${CSS.escape(action)}"]` + (name ? `[data-name="${CSS.escape(name)}"]` : "") : null;
+  const target = sel && container.querySelector(sel);
+  if (target) target.focus({ preventScroll: true });
+}
+
+/** Offers text as a file download (a blob link, clicked and revoked). */
+export function saveFile(filename, text, type = "application/x-ndjson") {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = filename;
+  a.hidden = true;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -78,7 +77,7 @@ class FixturePayloadsTest {
         var hookTs = payload.remove("_hook_ts");
         assertTrue(hookTs != null && hookTs.isNumber(), "the hook stamps _hook_ts (jq now): " + hookTs);
         assertTrue(Math.abs(hookTs.asDouble() * 1000 - before) < 60_000, "_hook_ts is about now: " + hookTs);
-        var expected = spliced(input, event, sid, metadata);
+        var expected = HookBodies.spliced(input, event, sid, metadata);
         assertTrue(JsonCompare.same(expected, payload),
                 "stored payload = input + spliced fields\nexpected: " + expected + "\nstored:   " + payload);
 
@@ -106,25 +105,6 @@ class FixturePayloadsTest {
             assertEquals(200, r.status(), path + " after " + fileName + ": " + r.body());
             r.json();
         }
-    }
-
-    /** What watchtower-send.sh makes of a payload when the session has a metadata file. */
-    static ObjectNode spliced(ObjectNode input, String event, String sid, Map<String, Object> meta) {
-        var out = input.deepCopy();
-        var cwd = input.path("cwd").asText("");
-        out.put("event_type", event);
-        out.put("source_app", cwd.substring(cwd.lastIndexOf('/') + 1));
-        out.put("uvs_session_id", sid);
-        out.put("session_name", (String) meta.get("name"));
-        out.put("session_kind", (String) meta.get("kind"));
-        out.put("session_purpose", (String) meta.get("purpose"));
-        out.put("session_priority", (String) meta.get("priority"));
-        out.put("persona", (String) meta.get("persona"));
-        out.put("git_worktree", "");
-        out.put("git_branch", "");
-        out.put("git_main_repo", "");
-        out.put("git_is_linked_worktree", false);
-        return out;
     }
 
     private List<JsonNode> eventsOf(String sid) {

@@ -10,11 +10,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -73,38 +70,37 @@ class ReferenceCompatibilityTest {
                 "cwd", cwd, "worktree", cwd, "branch", "main", "pid", 4242, "tmux_target", "uvs_" + a)));
         for (var fixture : List.of("SessionStart.json", "PreToolUse--Bash.json", "PostToolUse--Bash.json",
                 "UserPromptSubmit.json", "PreToolUse--Write.json")) {
-            var event = CompatFiles.eventName(Path.of(fixture));
-            same("POST /events " + fixture, ingest("/events", hookPayload(fixture, event, a)));
+            same("POST /events " + fixture, ingest("/events", HookBodies.event(fixture, a)));
         }
         // a later registration with fewer fields keeps what it does not name (null never overwrites)
         same("re-register", ingest("/sessions/register", obj("id", a, "branch", "feature", "tmux_target", "uvs_" + a)));
 
         same("GET /sessions/" + a, get("/sessions/" + a));
-        sameRows("GET /sessions/" + a + "/events", get("/sessions/" + a + "/events"), Set.of(a));
-        sameRows("GET /sessions/" + a + "/events?limit=2", get("/sessions/" + a + "/events?limit=2"), Set.of(a));
-        sameRows("GET /events", get("/events?limit=1000"), Set.of(a));
-        var listed = sameRows("GET /sessions", get("/sessions"), Set.of(a));
+        sameRows("GET /sessions/" + a + "/events", get("/sessions/" + a + "/events"), Set.of(a), 5);
+        sameRows("GET /sessions/" + a + "/events?limit=2", get("/sessions/" + a + "/events?limit=2"), Set.of(a), 2);
+        sameRows("GET /events", get("/events"), Set.of(a), 5);
+        sameRows("GET /events?limit=1000", get("/events?limit=1000"), Set.of(a), 5);
+        var listed = sameRows("GET /sessions", get("/sessions"), Set.of(a), 1);
         assertEquals(3, listed.ours().get(0).path("tool_calls").asInt(), "three of five events name a tool");
     }
 
     @Test
     void approvalsRefreshAndAPromptResolvesThem() {
         var b = "cmp-appr-b";
-        same("first event", ingest("/events", hookPayload("UserPromptSubmit.json", "UserPromptSubmit", b)));
-        var first = ingest("/approvals", notifyBody("PermissionRequest--Bash.json", b));
+        same("first event", ingest("/events", HookBodies.event("UserPromptSubmit.json", b)));
+        var first = ingest("/approvals", HookBodies.approval("PermissionRequest--Bash.json", b));
         same("POST /approvals (PermissionRequest)", first);
-        var second = ingest("/approvals", notifyBody("Notification--permission_prompt.json", b));
+        var second = ingest("/approvals", HookBodies.approval("Notification--permission_prompt.json", b));
         same("POST /approvals (Notification: refresh)", second);
         assertEquals(first.ours().json().path("id"), second.ours().json().path("id"), "one approval per session");
 
-        sameRows("GET /approvals", get("/approvals"), Set.of(b));
+        sameRows("GET /approvals", get("/approvals"), Set.of(b), 1);
         same("GET /sessions/" + b, get("/sessions/" + b));
         assertEquals("awaiting_human", get("/sessions/" + b).ours().json().path("state").asText());
 
-        same("UserPromptSubmit", ingest("/events", hookPayload("UserPromptSubmit.json", "UserPromptSubmit", b)));
-        sameRows("GET /approvals", get("/approvals"), Set.of(b));
-        var resolved = sameRows("GET /approvals?status=resolved", get("/approvals?status=resolved"), Set.of(b));
-        assertEquals(1, resolved.ours().size());
+        same("UserPromptSubmit", ingest("/events", HookBodies.event("UserPromptSubmit.json", b)));
+        sameRows("GET /approvals", get("/approvals"), Set.of(b), 0);
+        sameRows("GET /approvals?status=resolved", get("/approvals?status=resolved"), Set.of(b), 1);
         same("GET /sessions/" + b, get("/sessions/" + b));
         assertEquals("active", get("/sessions/" + b).ours().json().path("state").asText());
     }
@@ -113,7 +109,7 @@ class ReferenceCompatibilityTest {
     void decidingAnApprovalOfASessionWithoutTmux() {
         var c = "cmp-decide-c";
         same("register without tmux", ingest("/sessions/register", obj("id", c, "name", "no tmux")));
-        var created = ingest("/approvals", notifyBody("PermissionRequest--Bash.json", c));
+        var created = ingest("/approvals", HookBodies.approval("PermissionRequest--Bash.json", c));
         same("POST /approvals", created);
         var id = created.ours().json().path("id").asLong();
 
@@ -121,7 +117,7 @@ class ReferenceCompatibilityTest {
         var decided = control("/approvals/" + id + "/decide", decide);
         same("decide approve", decided);
         assertFalse(decided.ours().json().path("actuated").asBoolean(true), "nothing to actuate without tmux");
-        sameRows("GET /approvals?status=approved", get("/approvals?status=approved"), Set.of(c));
+        sameRows("GET /approvals?status=approved", get("/approvals?status=approved"), Set.of(c), 1);
         same("GET /sessions/" + c, get("/sessions/" + c));
 
         // Deliberate difference: deciding an approval that is no longer pending. The reference
@@ -131,7 +127,7 @@ class ReferenceCompatibilityTest {
         assertEquals("denied", again.ref().json().path("status").asText());
         assertEquals(409, again.ours().status(), again.ours().body());
         assertTrue(again.ours().json().path("detail").isTextual(), again.ours().body());
-        var kept = only(ours.get("/approvals?status=approved").json(), Set.of(c));
+        var kept = JsonCompare.rowsOf(Http1.get(ours, "/approvals?status=approved").json(), Set.of(c));
         assertEquals(1, kept.size());
         assertEquals("compat-test", kept.get(0).path("decided_by").asText());
 
@@ -151,7 +147,7 @@ class ReferenceCompatibilityTest {
         var after = get("/sessions/" + d);
         same("GET /sessions/" + d, after);
         assertTrue(JsonCompare.isTimestamp(after.ours().json().path("ended_at")), after.ours().body());
-        sameRows("GET /sessions", get("/sessions"), Set.of(d));
+        sameRows("GET /sessions", get("/sessions"), Set.of(d), 1);
     }
 
     @Test
@@ -228,18 +224,17 @@ class ReferenceCompatibilityTest {
     record Both(Api.Reply ref, Api.Reply ours) {}
 
     private Both get(String path) {
-        return new Both(ref.get(path), ours.get(path));
+        return new Both(Http1.get(ref, path), Http1.get(ours, path));
     }
 
     /** Ingest as the reference hooks send it: JSON, no token. */
     private Both ingest(String path, Object body) {
-        var json = Api.write(body);
-        return new Both(ref.postRaw(path, json, "application/json", false), ours.postRaw(path, json, "application/json", false));
+        return new Both(Http1.post(ref, path, body, false), Http1.post(ours, path, body, false));
     }
 
     /** Control with our token (the reference ignores the header). */
     private Both control(String path, Object body) {
-        return new Both(ref.post(path, body), ours.post(path, body));
+        return new Both(Http1.post(ref, path, body, true), Http1.post(ours, path, body, true));
     }
 
     private static void same(String what, Both r) {
@@ -256,42 +251,12 @@ class ReferenceCompatibilityTest {
     /** Rows of a list answer restricted to {@code sessions} (by session_id, or id for sessions), sorted by id. */
     record Rows(ArrayNode ref, ArrayNode ours) {}
 
-    private static Rows sameRows(String what, Both r, Set<String> sessions) {
+    private static Rows sameRows(String what, Both r, Set<String> sessions, int expectedRows) {
         assertEquals(200, r.ref().status(), what + " (reference): " + r.ref().body());
         assertEquals(200, r.ours().status(), what + " (ours): " + r.ours().body());
-        var rows = new Rows(only(r.ref().json(), sessions), only(r.ours().json(), sessions));
-        assertTrue(rows.ref().size() > 0, what + ": the reference lists rows of " + sessions);
+        var rows = new Rows(JsonCompare.rowsOf(r.ref().json(), sessions), JsonCompare.rowsOf(r.ours().json(), sessions));
+        assertEquals(expectedRows, rows.ref().size(), what + ": rows of " + sessions + " the reference lists: " + rows.ref());
         JsonCompare.assertCompatible(what, rows.ref(), rows.ours());
         return rows;
-    }
-
-    static ArrayNode only(JsonNode list, Set<String> sessions) {
-        var key = StreamSupport.stream(list.spliterator(), false).anyMatch(n -> n.has("session_id")) ? "session_id" : "id";
-        var out = Api.JSON.createArrayNode();
-        StreamSupport.stream(list.spliterator(), false)
-                .filter(n -> sessions.contains(n.path(key).asText()))
-                // the reference orders some lists by a timestamp with ties; ids give one order to compare
-                .sorted(Comparator.comparing((JsonNode n) -> n.path("id"), ReferenceCompatibilityTest::compareIds))
-                .forEach(out::add);
-        return out;
-    }
-
-    private static int compareIds(JsonNode a, JsonNode b) {
-        return a.isNumber() && b.isNumber() ? Long.compare(a.asLong(), b.asLong()) : a.asText().compareTo(b.asText());
-    }
-
-    /** A Claude Code payload as watchtower-send.sh posts it for session {@code sid}. */
-    private static ObjectNode hookPayload(String fixture, String event, String sid) {
-        var meta = obj("name", "compat " + sid, "kind", "feature", "purpose", "side by side", "priority", "medium",
-                "persona", "professional");
-        return FixturePayloadsTest.spliced(CompatFiles.payload(fixture), event, sid, meta).put("_hook_ts", 1764066276.5);
-    }
-
-    /** What watchtower-notify.sh posts to /approvals for a payload. */
-    private static Map<String, Object> notifyBody(String fixture, String sid) {
-        var input = CompatFiles.payload(fixture);
-        var command = input.path("tool_input").path("command");
-        return obj("session_id", sid, "tool_name", input.path("tool_name").asText(""),
-                "command", command.isTextual() ? command.asText() : input.path("message").asText(""), "request", input);
     }
 }

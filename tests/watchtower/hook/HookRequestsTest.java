@@ -37,7 +37,7 @@ class HookRequestsTest {
     @Test
     void hookTsIsSecondsWithAFraction() throws Exception {
         var r = requests("sid", Optional.empty()).event("E", "{}");
-        assertEquals("1764000000.007", JSON.readTree(r.body()).get("_hook_ts").toString());
+        assertTrue(r.body().contains("\"_hook_ts\":1764000000.007,"), r.body());
     }
 
     @Test

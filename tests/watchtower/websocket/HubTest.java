@@ -212,6 +212,9 @@ class HubTest {
         }
         if (!failures.isEmpty()) fail("a cycle failed", failures.peek());
         assertTrue(Waits.until(Duration.ofSeconds(10), () -> server.hub.clientCount() == 0), "clientCount back to 0");
+        // The hand-back after each close lets the JDK close and forget the connection too.
+        assertTrue(Waits.until(Duration.ofSeconds(10), () -> server.jdkConnections() == 0),
+                "JDK still tracks " + server.jdkConnections() + " connections");
         // On Java 17 each writer is a named platform thread; on 21+ they are virtual and unlisted.
         assertTrue(Waits.until(Duration.ofSeconds(10), () -> liveThreads(Hub.WRITER_THREAD_PREFIX) == 0),
                 "writer threads left: " + liveThreads(Hub.WRITER_THREAD_PREFIX));

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Supplier;
 import watchtower.core.Threads;
@@ -36,6 +37,23 @@ final class TestServer implements AutoCloseable {
 
     URI wsUri() {
         return URI.create("ws://127.0.0.1:" + port() + "/live");
+    }
+
+    /** Connections the JDK server still tracks (ServerImpl.allConnections), read by reflection. */
+    int jdkConnections() {
+        try {
+            var serverField = server.getClass().getDeclaredField("server");
+            serverField.setAccessible(true);
+            var impl = serverField.get(server);
+            var all = impl.getClass().getDeclaredField("allConnections");
+            all.setAccessible(true);
+            var set = (Set<?>) all.get(impl);
+            synchronized (set) {  // a synchronizedSet in the JDK
+                return set.size();
+            }
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError("JDK HttpServer internals changed", e);
+        }
     }
 
     @Override
