@@ -5,6 +5,7 @@
 //DEPS org.xerial:sqlite-jdbc:3.54.1.0
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.23.0
 //DEPS info.picocli:picocli:4.7.7
+//DEPS org.seleniumhq.selenium:selenium-java:4.52.0
 //JAVA_OPTIONS --add-opens jdk.httpserver/sun.net.httpserver=ALL-UNNAMED
 //SOURCES ../src/watchtower/core/*.java
 //SOURCES watchtower/core/*.java
@@ -31,6 +32,7 @@
 //SOURCES ../src/watchtower/websocket/*.java
 //SOURCES watchtower/websocket/*.java
 //SOURCES watchtower/compat/*.java
+//SOURCES watchtower/dashboard/*.java
 //SOURCES ../src/watchtower/ctl/*.java
 //SOURCES watchtower/ctl/*.java
 //SOURCES ../WtCtl.java

@@ -42,13 +42,23 @@ class WtHookCommandsTest {
 
     @ParameterizedTest
     @MethodSource("notifications")
-    void notifySendsOnlyNotificationsThatNeedAPerson(String payload, boolean sent) throws Exception {
-        var input = write("n.json", payload);
+    void notifyKeepsOnlyNotificationsThatNeedAPerson(String payload, boolean sent) {
+        var request = requests("s-1").approval(payload);
+        assertEquals(sent, request.isPresent(), payload);
+        if (sent) assertEquals("/approvals", request.get().path());
+    }
+
+    @Test
+    void notifyProcessSendsAPromptAndSkipsTheRest() throws Exception {
         try (var sink = Sink.start()) {
-            HookHarness.run(env(sink.url()), input, dir.resolve("o"), "notify").assertSilentSuccess();
+            HookHarness.run(env(sink.url()), write("skip.json", "{\"notification_type\":\"auth_success\"}"),
+                    dir.resolve("o1"), "notify").assertSilentSuccess();
+            assertEquals(List.of(), sink.drain());
+            HookHarness.run(env(sink.url()), HookHarness.fixture("Notification--permission_prompt.json"),
+                    dir.resolve("o2"), "notify").assertSilentSuccess();
             var got = sink.drain();
-            assertEquals(sent ? 1 : 0, got.size(), payload);
-            if (sent) assertEquals("/approvals", got.get(0).path());
+            assertEquals(1, got.size());
+            assertEquals("/approvals", got.get(0).path());
         }
     }
 
@@ -63,8 +73,8 @@ class WtHookCommandsTest {
             var env = env(sink.url());
             assertEquals(0, HookHarness.runReference("watchtower-notify.sh", env, input));
             var expected = JSON.readTree(sink.next().body());
-            HookHarness.run(env, input, dir.resolve("o"), "notify").assertSilentSuccess();
-            assertEquals(expected, JSON.readTree(sink.next().body()));
+            var actual = requests("s-1").approval(Files.readString(input, UTF_8)).orElseThrow();
+            assertEquals(expected, JSON.readTree(actual.body()));
         }
     }
 
@@ -75,22 +85,17 @@ class WtHookCommandsTest {
 
     @Test
     void notifyBodyCarriesCommandOrMessageAndTheWholeRequest() throws Exception {
-        try (var sink = Sink.start()) {
-            HookHarness.run(env(sink.url()), HookHarness.fixture("PermissionRequest--Bash.json"), dir.resolve("o1"), "notify")
-                    .assertSilentSuccess();
-            var body = JSON.readTree(sink.next().body());
-            assertEquals("s-1", body.get("session_id").asText());
-            assertEquals("Bash", body.get("tool_name").asText());
-            assertEquals(JSON.readTree(Files.readString(HookHarness.fixture("PermissionRequest--Bash.json"))),
-                    body.get("request"));
-            assertEquals(body.at("/request/tool_input/command").asText(), body.get("command").asText());
+        var fixture = Files.readString(HookHarness.fixture("PermissionRequest--Bash.json"), UTF_8);
+        var body = JSON.readTree(requests("s-1").approval(fixture).orElseThrow().body());
+        assertEquals("s-1", body.get("session_id").asText());
+        assertEquals("Bash", body.get("tool_name").asText());
+        assertEquals(JSON.readTree(fixture), body.get("request"));
+        assertEquals(body.at("/request/tool_input/command").asText(), body.get("command").asText());
 
-            HookHarness.run(env(sink.url()), HookHarness.fixture("Notification--permission_prompt.json"), dir.resolve("o2"),
-                    "notify").assertSilentSuccess();
-            body = JSON.readTree(sink.next().body());
-            assertEquals("", body.get("tool_name").asText());
-            assertEquals("Claude needs your permission", body.get("command").asText());
-        }
+        var prompt = Files.readString(HookHarness.fixture("Notification--permission_prompt.json"), UTF_8);
+        body = JSON.readTree(requests("s-1").approval(prompt).orElseThrow().body());
+        assertEquals("", body.get("tool_name").asText());
+        assertEquals("Claude needs your permission", body.get("command").asText());
     }
 
     @Test
@@ -130,18 +135,14 @@ class WtHookCommandsTest {
 
     @Test
     void tokensSkipsWithoutSessionOrTranscript() throws Exception {
-        var missing = write("stop.json", "{\"transcript_path\":\"" + dir.resolve("nope.jsonl") + "\"}");
-        var none = write("stop2.json", "{\"session_id\":\"c\"}");
         var present = Files.copy(HookHarness.fixture("transcript-sample.jsonl"), dir.resolve("t.jsonl"));
-        var withPath = write("stop3.json", "{\"transcript_path\":\"" + present + "\"}");
-        try (var sink = Sink.start()) {
-            HookHarness.run(env(sink.url()), missing, dir.resolve("o1"), "tokens").assertSilentSuccess();
-            HookHarness.run(env(sink.url()), none, dir.resolve("o2"), "tokens").assertSilentSuccess();
-            var noSession = env(sink.url());
-            noSession.remove("UVS_SESSION_ID");
-            HookHarness.run(noSession, withPath, dir.resolve("o3"), "tokens").assertSilentSuccess();
-            assertEquals(List.of(), sink.drain());
-        }
+        var withPath = "{\"transcript_path\":\"" + present + "\"}";
+        assertTrue(requests("s-1").tokens(withPath).isPresent());
+        assertTrue(requests("").tokens(withPath).isEmpty(), "no session");
+        assertTrue(requests("s-1").tokens("{\"transcript_path\":\"" + dir.resolve("nope.jsonl") + "\"}").isEmpty(),
+                "no such file");
+        assertTrue(requests("s-1").tokens("{\"session_id\":\"c\"}").isEmpty(), "no path");
+        assertTrue(requests("s-1").tokens("{\"transcript_path\":null}").isEmpty(), "null path");
     }
 
     @Test
@@ -195,6 +196,11 @@ class WtHookCommandsTest {
     }
 
     // --- infra ---
+
+    private static HookRequests requests(String sid) {
+        return new HookRequests(sid, java.util.Optional.empty(), Path.of("/w"), System::currentTimeMillis,
+                RandomIds::uuid);
+    }
 
     private Path write(String name, String content) throws Exception {
         return Files.writeString(dir.resolve(name), content, UTF_8);

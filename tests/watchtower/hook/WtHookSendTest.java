@@ -19,9 +19,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 import watchtower.hook.HookHarness.Sink;
 
 /**
- * {@code wthook send} as a real process against a recording sink: its body must be what
- * watchtower-send.sh (jq) sends for the same input and metadata file, field for field,
- * except {@code _hook_ts} (a clock) and our added {@code wt_event_id}.
+ * {@code wthook send} against the reference: its body must be what watchtower-send.sh (jq)
+ * sends for the same input and metadata file, field for field, except {@code _hook_ts} (a
+ * clock) and our added {@code wt_event_id}. The reference runs as a real bash process
+ * into a recording sink; our side runs as a real process once (the wiring) and in-process
+ * for the table (the same code, without a JVM start per case on a 2-core box).
  */
 class WtHookSendTest {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -62,10 +64,15 @@ class WtHookSendTest {
                 "{}");
     }
 
+    @Test
+    void processBodyEqualsReferenceHook() throws Exception {
+        compareWithReference(HookHarness.fixture("PreToolUse.json"), true, true);
+    }
+
     @ParameterizedTest
     @MethodSource("fixturePayloads")
     void fixtureBodyEqualsReferenceHookWithMetadata(String fixture) throws Exception {
-        compareWithReference(HookHarness.fixture(fixture), true);
+        compareWithReference(HookHarness.fixture(fixture), true, false);
     }
 
     @ParameterizedTest
@@ -73,12 +80,12 @@ class WtHookSendTest {
     void handWrittenBodyEqualsReferenceHook(String payload) throws Exception {
         var input = dir.resolve("input.json");
         Files.writeString(input, payload, UTF_8);
-        compareWithReference(input, true);
+        compareWithReference(input, true, false);
     }
 
     @Test
     void withoutMetadataFileOnlySessionIdIsAddedLikeReference() throws Exception {
-        compareWithReference(HookHarness.fixture("PreToolUse.json"), false);
+        compareWithReference(HookHarness.fixture("PreToolUse.json"), false, false);
     }
 
     @Test
@@ -110,33 +117,35 @@ class WtHookSendTest {
     @Test
     void sessionIdFallsBackToCurrentSessionPointer() throws Exception {
         var project = project(false);
-        Files.writeString(project.resolve(".uv-suite-state/current-session.txt"), "from-pointer\n", UTF_8);
-        try (var sink = Sink.start()) {
-            var env = env(sink.url(), project);
-            env.remove("UVS_SESSION_ID");
-            HookHarness.run(env, HookHarness.fixture("Stop.json"), dir.resolve("out"), "send", "Stop")
-                    .assertSilentSuccess();
-            assertEquals("from-pointer", JSON.readTree(sink.next().body()).get("uvs_session_id").asText());
-        }
+        Files.writeString(project.resolve(".uv-suite-state/current-session.txt"), "from-pointer\r\n", UTF_8);
+        var env = env("http://unused", project);
+        env.remove("UVS_SESSION_ID");
+        var body = JSON.readTree(inProcess(env, "{}", "Stop").body());
+        assertEquals("from-pointer", body.get("uvs_session_id").asText());
+    }
+
+    @Test
+    void aSessionIdThatWouldLeaveTheFolderReadsNoMetadata() throws Exception {
+        var project = project(true);
+        Files.writeString(project.resolve(".uv-suite-state/evil.json"), METADATA, UTF_8);
+        var env = env("http://unused", project);
+        env.put("UVS_SESSION_ID", "../evil");
+        var body = JSON.readTree(inProcess(env, "{}", "Stop").body());
+        assertEquals("../evil", body.get("uvs_session_id").asText());
+        assertTrue(body.get("session_name") == null, "no metadata was read from outside sessions/");
     }
 
     @Test
     void nonObjectInputIsWrappedAndStillSent() throws Exception {
-        var input = dir.resolve("input.txt");
-        Files.writeString(input, "not json {", UTF_8);
-        try (var sink = Sink.start()) {
-            HookHarness.run(env(sink.url(), project(false)), input, dir.resolve("out"), "send", "Odd")
-                    .assertSilentSuccess();
-            var body = JSON.readTree(sink.next().body());
-            assertEquals("not json {", body.get("raw_input").asText());
-            assertEquals("Odd", body.get("event_type").asText());
-            assertTrue(body.get("source_app").isNull());
-        }
+        var body = JSON.readTree(inProcess(env("http://unused", project(false)), "not json {", "Odd").body());
+        assertEquals("not json {", body.get("raw_input").asText());
+        assertEquals("Odd", body.get("event_type").asText());
+        assertTrue(body.get("source_app").isNull());
     }
 
     // --- infra ---
 
-    private void compareWithReference(Path input, boolean withMetadata) throws Exception {
+    private void compareWithReference(Path input, boolean withMetadata, boolean asProcess) throws Exception {
         assumeTrue(HookHarness.referenceHooks() != null, "reference hooks (uv-suite@0.32.0) not unpacked here");
         assumeTrue(HookHarness.onPath("jq") && HookHarness.onPath("bash") && HookHarness.onPath("curl"),
                 "jq, bash and curl are needed to run the reference hook");
@@ -145,8 +154,13 @@ class WtHookSendTest {
             var env = env(sink.url(), project);
             assertEquals(0, HookHarness.runReference("watchtower-send.sh", env, input, "PreToolUse"));
             var expected = (ObjectNode) JSON.readTree(sink.next().body());
-            HookHarness.run(env, input, dir.resolve("out"), "send", "PreToolUse").assertSilentSuccess();
-            var actual = (ObjectNode) JSON.readTree(sink.next().body());
+            ObjectNode actual;
+            if (asProcess) {
+                HookHarness.run(env, input, dir.resolve("out"), "send", "PreToolUse").assertSilentSuccess();
+                actual = (ObjectNode) JSON.readTree(sink.next().body());
+            } else {
+                actual = (ObjectNode) JSON.readTree(inProcess(env, Files.readString(input, UTF_8), "PreToolUse").body());
+            }
 
             assertTrue(expected.get("_hook_ts").isNumber() && actual.get("_hook_ts").isNumber());
             assertTrue(actual.get("wt_event_id").isTextual());
@@ -155,6 +169,15 @@ class WtHookSendTest {
             actual.remove("wt_event_id");
             assertEquals(expected, actual);
         }
+    }
+
+    /** What HookCommand builds for {@code send}, from the same environment, without starting a JVM. */
+    private HookRequest inProcess(Map<String, String> envMap, String input, String eventType) {
+        var env = HookEnv.from(envMap, HookEnv.DEFAULT_DEADLINE_MS);
+        var log = new HookLog(dir.resolve("test.log"), HookLog.DEFAULT_MAX_BYTES, "test");
+        var sid = ProjectState.sessionId(env, log);
+        return new HookRequests(sid, ProjectState.metadata(env, sid, log), env.workDir(), System::currentTimeMillis,
+                RandomIds::uuid).event(eventType, input);
     }
 
     private Path project(boolean withMetadata) throws Exception {

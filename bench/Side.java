@@ -1,0 +1,11 @@
+/** Which server a measurement is of. */
+enum Side {
+    OURS("ours"),
+    REFERENCE("reference");
+
+    final String label;
+
+    Side(String label) {
+        this.label = label;
+    }
+}
