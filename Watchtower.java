@@ -54,6 +54,10 @@ public class Watchtower implements Callable<Integer> {
     @Option(names = "--allow-origin", description = "Another browser origin allowed to call the API, e.g. https://wt.example.com (repeatable).")
     List<String> allowOrigins = List.of();
 
+    @Option(names = "--retain-days", defaultValue = "${env:WATCHTOWER_RETAIN_DAYS:-0}",
+            description = "Prune events older than this many days, in the background (default 0: keep everything).")
+    int retainDays;
+
     public static void main(String[] args) {
         StartupCheck.configureLogging();
         System.exit(new CommandLine(new Watchtower()).execute(args));
@@ -63,7 +67,7 @@ public class Watchtower implements Callable<Integer> {
     public Integer call() throws Exception {
         var data = dataDir != null ? dataDir : Path.of(System.getProperty("user.home"), ".uvs");
         var config = new Config(host, port, db != null ? db : data.resolve("watchtower.db"), data,
-                Optional.ofNullable(staticDir), allowOrigins, 0);
+                Optional.ofNullable(staticDir), allowOrigins, retainDays);
         var problem = StartupCheck.problems(config);
         if (problem.isPresent()) {
             System.err.println("watchtower: " + problem.get());

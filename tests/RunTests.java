@@ -19,6 +19,7 @@
 //SOURCES ../src/watchtower/server/*.java
 //SOURCES watchtower/testing/*.java
 //SOURCES watchtower/server/*.java
+//SOURCES watchtower/store/*.java
 //SOURCES watchtower/security/*.java
 //SOURCES watchtower/ingest/*.java
 //SOURCES watchtower/catalog/*.java

@@ -249,7 +249,7 @@ function wire() {
   subscribe(["sessions", "filters"], renderCost);
   subscribe(["approvals", "sessions", "attention"], renderApprovals);
   subscribe(["approvals", "sessions", "attention"], () => renderAttention(prefs.notify));
-  subscribe(["feed"], renderFeed);
+  subscribe(["feed", "sessions"], renderFeed);
   subscribe(["search"], renderSearch);
   subscribe(["detail"], renderDetail);
   subscribe(["conn"], header.renderConn);
@@ -334,10 +334,10 @@ async function boot() {
   header.applyTheme(prefs.theme);
   header.renderNotifyToggle(prefs.notify);
   takeTokenFromUrl();
-  setUnauthorizedHandler(() => unauthorized("The server asked for the install token again (it may have a new one)."));
   wire();
   changed("conn", "filters");
   if (!(await authenticate())) return;
+  setUnauthorizedHandler(() => unauthorized("The server asked for the install token again (it may have a new one)."));
   hideAuth();
   state.authed = true;
   try {

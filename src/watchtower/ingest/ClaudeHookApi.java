@@ -70,8 +70,8 @@ public final class ClaudeHookApi {
                 : toolInput != null && toolInput.path("file_path").isTextual() ? toolInput.path("file_path").textValue()
                 : toolInput != null && toolInput.path("url").isTextual() ? toolInput.path("url").textValue() : null;
         var tool = Fields.text(body, "tool_name");
-        var payloadJson = Json.write(incoming.payload());
-        var requestJson = Json.write(body);
+        var payloadJson = PayloadCap.toStored(incoming.payload());
+        var requestJson = PayloadCap.toStored(body);
         long approvalId = store.writer().execute(tx -> {
             events.write(tx, incoming, payloadJson);
             return approvals.openOrRefresh(tx, sid, tool, command, requestJson, Fields.text(body, "tool_use_id")).id();

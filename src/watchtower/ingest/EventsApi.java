@@ -69,13 +69,13 @@ public final class EventsApi {
 
     /** Writes the event; empty if it was a duplicate. */
     public Optional<Long> ingest(Incoming in) {
-        var payloadJson = Json.write(in.payload());
+        var payloadJson = PayloadCap.toStored(in.payload());
         return store.writer().execute(tx -> write(tx, in, payloadJson));
     }
 
     /** Queues the write and returns at once: for callers that must not wait (Claude Code's http hooks). */
     public java.util.concurrent.CompletableFuture<Optional<Long>> ingestAsync(Incoming in) {
-        var payloadJson = Json.write(in.payload());
+        var payloadJson = PayloadCap.toStored(in.payload());
         return store.writer().submit(tx -> write(tx, in, payloadJson));
     }
 

@@ -27,6 +27,7 @@ import watchtower.security.SecurityHeaders;
 import watchtower.sessions.SessionFiles;
 import watchtower.sessions.SessionsApi;
 import watchtower.settings.SettingsApi;
+import watchtower.store.Retention;
 import watchtower.store.Store;
 import watchtower.websocket.HubConfig;
 
@@ -86,6 +87,7 @@ public final class Server implements AutoCloseable {
                     new SessionFiles(store), new SettingsApi(store), new AuthApi(secret),
                     StaticFiles.of(config.staticDir()),
                     new ClaudeHookApi(store, events, approvals, held, new SessionMetadata(), tokens));
+            closeables.add(new Retention(store, config.retainDays()).start(java.time.Duration.ofHours(1)));
             closeables.add(held);
             closeables.add(tokens);
             live.attachSnapshot(() -> store.sessions().list(watchtower.store.SessionsStore.Filter.ALL, 1000, 0));

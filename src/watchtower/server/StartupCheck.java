@@ -21,6 +21,7 @@ public final class StartupCheck {
 
     public static Optional<String> problems(Config config) {
         if (config.port() < 0 || config.port() > 65535) return Optional.of("--port must be between 0 and 65535");
+        if (config.retainDays() < 0) return Optional.of("--retain-days must be 0 (keep everything) or more");
         var parent = config.db().toAbsolutePath().getParent();
         try {
             Files.createDirectories(config.dataDir());

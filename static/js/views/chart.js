@@ -27,7 +27,8 @@ export function renderCost() {
     fill(box, h("p", { class: "empty" }, unknown ? `No priced sessions yet (${unknown} with unknown cost).` : "No cost recorded yet."));
     return;
   }
-  const t0 = priced[0].t, t1 = Math.max(priced[priced.length - 1].t, t0 + 1);
+  // at least an hour wide, ending at the last priced activity, so a burst is a step, not a block
+  const t1 = priced[priced.length - 1].t, t0 = Math.min(priced[0].t, t1 - 3600000);
   const x = t => ((t - t0) / (t1 - t0)) * W;
   const y = c => H - 4 - (total > 0 ? (c / total) * (H - 8) : 0);
   let run = 0;
@@ -47,5 +48,5 @@ export function renderCost() {
       svg("path", { d: d + ` V${H - 4} H0 Z`, class: "area" }),
       svg("path", { d, class: "line" })),
     h("div", { class: "chart-axis", "aria-hidden": "true" },
-      h("span", null, fmt.dateTime(t0)), h("span", null, fmt.cost(total)), h("span", null, fmt.dateTime(t1))));
+      h("span", null, fmt.dateTime(t0)), h("span", null, "total " + fmt.cost(total)), h("span", null, fmt.dateTime(t1))));
 }

@@ -28,7 +28,19 @@ function line(ev) {
     h("span", { class: "hb-evt", title: fmt.clip(detail, 500) }, fmt.clip(detail, 300)));
 }
 
-export function renderFeed() {
+/** Lines drawn before their session was known show its id; put the name in once it is. */
+function refreshNames(log) {
+  for (const li of log.children) {
+    const s = state.sessions.get(li.dataset.session);
+    const btn = li.children[1];
+    if (s && s.name && btn.textContent !== s.name) {
+      btn.textContent = s.name;
+      btn.title = s.name;
+    }
+  }
+}
+
+export function renderFeed(topics) {
   const log = $("hb-log");
   const body = $("hb-body");
   const atBottom = body.scrollHeight - body.scrollTop - body.clientHeight < 40;
@@ -45,6 +57,7 @@ export function renderFeed() {
     drawnSeq = state.feedSeq;
   }
   while (log.childElementCount > FEED_MAX) log.firstElementChild.remove();
+  if (topics && topics.has("sessions")) refreshNames(log);
   $("hb-empty").hidden = log.childElementCount > 0;
   $("hb-count").textContent = log.childElementCount ? `(${log.childElementCount})` : "";
   if (atBottom) body.scrollTop = body.scrollHeight;

@@ -79,6 +79,15 @@ final class Ctl {
         return file;
     }
 
+    /** A token file holding {@code token}, owner-only, in a new UVS_HOME under {@code dir}. */
+    static Path uvsHomeWithToken(Path dir, String token) throws IOException {
+        var home = Files.createDirectories(dir.resolve("uvs"));
+        var file = home.resolve("token");
+        Files.writeString(file, token + "\n", StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        return home;
+    }
+
     /** A loopback port nothing listens on: bound, then released. */
     static int closedPort() throws IOException {
         try (var s = new ServerSocket(0)) {

@@ -327,7 +327,9 @@ class DashboardTest {
     }
 
     List<String> visibleIds() {
-        return browser.all("#sessions > li").stream().map(e -> e.getAttribute("data-id")).toList();
+        // read in the page in one go: rows are replaced as live updates arrive
+        return ((List<?>) browser.js("return [...document.querySelectorAll('#sessions > li')].map(e => e.dataset.id)"))
+                .stream().map(String::valueOf).toList();
     }
 
     void assertNoSidewaysScroll(String where) {

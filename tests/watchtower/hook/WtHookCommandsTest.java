@@ -2,7 +2,6 @@ package watchtower.hook;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -111,13 +110,8 @@ class WtHookCommandsTest {
     }
 
     @Test
-    void endWithoutSessionSendsNothing() throws Exception {
-        try (var sink = Sink.start()) {
-            var env = env(sink.url());
-            env.remove("UVS_SESSION_ID");
-            HookHarness.run(env, HookHarness.fixture("SessionEnd.json"), dir.resolve("o"), "end").assertSilentSuccess();
-            assertEquals(List.of(), sink.drain());
-        }
+    void endWithoutSessionSendsNothing() {
+        assertTrue(requests("").end().isEmpty());
     }
 
     @Test
@@ -161,27 +155,40 @@ class WtHookCommandsTest {
             assertEquals("fix it", body.at("/input-messages/0").asText());
             assertTrue(body.get("wt_event_id").isTextual());
 
-            HookHarness.run(env(sink.url()), null, dir.resolve("o2"), "codex-notify", "{\"type\":\"approval-requested\"}")
+        }
+        var other = requests("s-1").codexNotify("{\"type\":\"approval-requested\"}");
+        assertEquals("CodexNotify", JSON.readTree(other.body()).get("event_type").asText());
+        var cwdless = requests("s-1").codexNotify("{\"type\":\"agent-turn-complete\"}");
+        assertEquals("w", JSON.readTree(cwdless.body()).get("source_app").asText(), "no cwd: the hook's own folder");
+    }
+
+    @Test
+    void secretFromAPrivateFileIsSentTrimmed() throws Exception {
+        var uvs = Files.createDirectories(dir.resolve("uvs"));
+        var secret = Files.writeString(uvs.resolve("token"), "  s3cret-value\n", UTF_8);
+        Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
+        try (var sink = Sink.start()) {
+            HookHarness.run(env(sink.url()), HookHarness.fixture("Stop.json"), dir.resolve("o1"), "send", "Stop")
                     .assertSilentSuccess();
-            assertEquals("CodexNotify", JSON.readTree(sink.next().body()).get("event_type").asText());
+            var r = sink.next();
+            assertEquals("s3cret-value", r.header("X-UVS-Token"));
+            assertEquals("application/json", r.header("Content-Type"));
         }
     }
 
     @Test
-    void secretIsSentOnlyFromAPrivateFile() throws Exception {
-        var uvs = Files.createDirectories(dir.resolve("uvs"));
-        var secret = Files.writeString(uvs.resolve("token"), "  s3cret-value\n", UTF_8);
-        try (var sink = Sink.start()) {
-            Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
-            HookHarness.run(env(sink.url()), HookHarness.fixture("Stop.json"), dir.resolve("o1"), "send", "Stop")
-                    .assertSilentSuccess();
-            assertEquals("s3cret-value", sink.next().header("X-UVS-Token"));
-
-            Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-r--r--"));
-            HookHarness.run(env(sink.url()), HookHarness.fixture("Stop.json"), dir.resolve("o2"), "send", "Stop")
-                    .assertSilentSuccess();
-            assertNull(sink.next().header("X-UVS-Token"), "a world-readable secret is not sent");
-        }
+    void secretReadableByOthersIsNotSent() throws Exception {
+        var log = new HookLog(dir.resolve("test.log"), HookLog.DEFAULT_MAX_BYTES, "test");
+        var secret = Files.writeString(dir.resolve("token"), "s3cret", UTF_8);
+        Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-r-----"));
+        assertTrue(SecretFile.read(secret, log).isEmpty(), "group-readable");
+        Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw----r--"));
+        assertTrue(SecretFile.read(secret, log).isEmpty(), "world-readable");
+        assertTrue(Files.readString(dir.resolve("test.log"), UTF_8).contains("chmod 600"));
+        assertTrue(!Files.readString(dir.resolve("test.log"), UTF_8).contains("s3cret"), "the secret is never logged");
+        Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("r--------"));
+        assertEquals("s3cret", SecretFile.read(secret, log).orElseThrow());
+        assertTrue(SecretFile.read(dir.resolve("absent"), log).isEmpty());
     }
 
     @Test
@@ -193,6 +200,7 @@ class WtHookCommandsTest {
         assertTrue(help.stdout().startsWith("Usage: wthook"), help.stdout());
         var unknown = HookHarness.run(Map.of("UVS_HOME", dir.resolve("uvs").toString()), null, dir.resolve("u"), "bogus");
         unknown.assertSilentSuccess();
+        assertTrue(Files.readString(dir.resolve("uvs/wthook.log"), UTF_8).contains("unknown command 'bogus'"));
     }
 
     // --- infra ---

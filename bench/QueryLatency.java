@@ -1,0 +1,61 @@
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Read latency as one dashboard sees it: the same request repeated on a keep-alive connection
+ * (after a short warm-up), bounded by a sample count and a time limit, so a reference query
+ * that takes seconds still ends. {@code {sid}} in a path cycles through sample sessions.
+ */
+final class QueryLatency {
+    private QueryLatency() {}
+
+    record Endpoint(String key, String label, String path, boolean oursOnly) {}
+
+    record Result(Endpoint endpoint, int samples, double p50Ms, double p99Ms, int status, int bytes, String error) {}
+
+    static List<Endpoint> endpoints() {
+        return List.of(
+                new Endpoint("sessions", "GET /sessions (as the dashboard: limit=1000; reference: all)", "/sessions?limit=1000", false),
+                new Endpoint("sessions_page", "GET /sessions?limit=100 (a page; the reference ignores limit)", "/sessions?limit=100", false),
+                new Endpoint("session_events", "GET /sessions/{id}/events (100 with payloads)", "/sessions/{sid}/events", false),
+                new Endpoint("events", "GET /events (recent 60)", "/events", false),
+                new Endpoint("approvals", "GET /approvals (pending)", "/approvals", false),
+                new Endpoint("search_rare", "GET /events/search?q=<rare term> (scans all)", "/events/search?q=" + DataSet.RARE_TERM, true),
+                new Endpoint("search_common", "GET /events/search?q=git+status", "/events/search?q=git+status", true));
+    }
+
+    static Result measure(ServerProcess server, Endpoint e, List<String> sessions, int warmup, int maxSamples,
+                          Duration limit) {
+        var latencies = new Latencies();
+        int status = 0;
+        int bytes = 0;
+        String error = null;
+        long deadline = System.nanoTime() + limit.toNanos();
+        try (var http = server.client(true, 180_000)) {
+            for (int i = 0; i < warmup + maxSamples && System.nanoTime() < deadline; i++) {
+                var path = e.path().replace("{sid}", sessions.get(i % sessions.size()));
+                long t = System.nanoTime();
+                var reply = http.get(path);
+                long took = System.nanoTime() - t;
+                status = reply.status();
+                bytes = reply.body().length;
+                if (status != 200) {
+                    error = "HTTP " + status;
+                    break;
+                }
+                if (i >= warmup || System.nanoTime() >= deadline) latencies.add(took);
+            }
+        } catch (IOException ex) {
+            error = ex.toString();
+        }
+        return new Result(e, latencies.count(), latencies.p50(), latencies.p99(), status, bytes, error);
+    }
+
+    static List<Endpoint> forSide(Side side) {
+        var out = new ArrayList<Endpoint>();
+        for (var e : endpoints()) if (side == Side.OURS || !e.oursOnly()) out.add(e);
+        return out;
+    }
+}

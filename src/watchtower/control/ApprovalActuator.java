@@ -1,0 +1,78 @@
+package watchtower.control;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+import java.util.Optional;
+import watchtower.approvals.ApprovalsApi;
+import watchtower.approvals.HeldHooks;
+import watchtower.http.Json;
+import watchtower.store.Store;
+
+/**
+ * Carries a person's decision to the agent: through the held PermissionRequest hook when there
+ * is one (no keys at all), else by keystrokes when the session runs in {@code uvs_<id>} on our
+ * socket, else not at all (the decision is recorded and the terminal still asks). Only a
+ * permission prompt is ever answered by keys: an {@code idle_prompt} or {@code agent_needs_input}
+ * notification has no "1. Yes" to press, and typing "1" and Enter there would send a prompt.
+ */
+public final class ApprovalActuator implements ApprovalsApi.Decider {
+    private static final DateTimeFormatter STORED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+
+    private final Store store;
+    private final HeldHooks held;
+    private final Tmux tmux;
+    private final Keystrokes keystrokes;
+
+    public ApprovalActuator(Store store, HeldHooks held, Tmux tmux, Keystrokes keystrokes) {
+        this.store = store;
+        this.held = held;
+        this.tmux = tmux;
+        this.keystrokes = keystrokes;
+    }
+
+    @Override
+    public boolean actuate(long approvalId, String sessionId, boolean approve, String message) {
+        if (held.decide(approvalId, approve, message)) return true;
+        if (sessionId == null || !tmux.has(sessionId)) return false;
+        var approval = store.approvals().find(approvalId);
+        if (approval.isEmpty() || !isPermissionPrompt(approval.get())) return false;
+        var session = store.sessions().find(sessionId);
+        if (session.isPresent() && "idle_prompt".equals(session.get().get("attention"))) return false;
+        return keystrokes.answer(sessionId, approve, createdAt(approval.get()));
+    }
+
+    /** A PermissionRequest, or the permission_prompt Notification; not an idle or auto-mode notice. */
+    static boolean isPermissionPrompt(Map<String, Object> approval) {
+        var request = parse(approval.get("request"));
+        var type = request.path("notification_type").asText("");
+        if (!type.isEmpty()) return type.equals("permission_prompt");
+        var event = request.path("hook_event_name").asText("");
+        return event.isEmpty() || event.equals("PermissionRequest")
+                || (event.equals("Notification") && !request.path("message").asText("").contains("waiting for your input"));
+    }
+
+    private static JsonNode parse(Object stored) {
+        if (!(stored instanceof String s) || s.isBlank()) return Json.MAPPER.createObjectNode();
+        try {
+            var node = Json.MAPPER.readTree(s);
+            return node == null ? Json.MAPPER.createObjectNode() : node;
+        } catch (IOException e) {
+            return Json.MAPPER.createObjectNode();
+        }
+    }
+
+    private static Optional<Instant> createdAt(Map<String, Object> approval) {
+        if (!(approval.get("created_at") instanceof String s)) return Optional.empty();
+        try {
+            return Optional.of(LocalDateTime.parse(s, STORED).toInstant(ZoneOffset.UTC));
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
+    }
+}
