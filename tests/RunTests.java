@@ -19,6 +19,7 @@
 //SOURCES ../src/watchtower/server/*.java
 //SOURCES watchtower/testing/*.java
 //SOURCES watchtower/server/*.java
+//SOURCES watchtower/sessions/*.java
 //SOURCES watchtower/store/*.java
 //SOURCES watchtower/security/*.java
 //SOURCES watchtower/ingest/*.java
@@ -33,10 +34,15 @@
 //SOURCES ../src/watchtower/websocket/*.java
 //SOURCES watchtower/websocket/*.java
 //SOURCES watchtower/compat/*.java
+//SOURCES ../src/watchtower/control/*.java
+//SOURCES watchtower/control/*.java
 //SOURCES watchtower/dashboard/*.java
 //SOURCES ../src/watchtower/ctl/*.java
 //SOURCES watchtower/ctl/*.java
 //SOURCES ../WtCtl.java
+//SOURCES ../src/watchtower/install/*.java
+//SOURCES watchtower/install/*.java
+//SOURCES e2e/*.java
 //DESCRIPTION Runs every test. Example: ./jbang tests/RunTests.java [ClassNameRegex]
 
 import static org.junit.platform.engine.discovery.ClassNameFilter.includeClassNamePatterns;

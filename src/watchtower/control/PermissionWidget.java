@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
  * first is "1. Yes", and the footer "Esc to cancel · Tab to amend". The widget counts as shown
  * only with option 1 being "Yes" plus the question or the footer, because answering "1" is only
  * safe there: in auto mode's fallback widget ("❯ No / Yes") a "1" does nothing and Enter denies,
- * and at the idle input line a "1" and Enter would send a prompt.
+ * and at the idle input line a "1" and Enter would send a prompt. For the same reason a
+ * widget-like text with the input line ("❯ ...") below it is old conversation, not a prompt.
  */
 final class PermissionWidget {
     private PermissionWidget() {}
@@ -57,8 +58,12 @@ final class PermissionWidget {
                 }
             }
             if (question < 0 && footer < 0) return Optional.empty();
-            int from = Math.max(0, (question >= 0 ? question : i) - CONTEXT_LINES);
             int to = footer >= 0 ? footer : end;
+            // an input line below means this is old text in the conversation, not a waiting prompt
+            for (int after = to + 1; after < lines.size(); after++) {
+                if (lines.get(after).stripLeading().startsWith("❯")) return Optional.empty();
+            }
+            int from = Math.max(0, (question >= 0 ? question : i) - CONTEXT_LINES);
             return Optional.of(List.copyOf(lines.subList(from, to + 1)));
         }
         return Optional.empty();

@@ -94,7 +94,6 @@ public final class ApiClient {
                 var bytes = body.getBytes(StandardCharsets.UTF_8);
                 conn.setDoOutput(true);
                 conn.setRequestProperty("Content-Type", "application/json");
-                conn.setFixedLengthStreamingMode(bytes.length);
                 try (OutputStream out = conn.getOutputStream()) {
                     out.write(bytes);
                 }

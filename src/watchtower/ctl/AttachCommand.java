@@ -15,10 +15,12 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "attach", mixinStandardHelpOptions = true,
         header = "Attach this terminal to a session Watchtower runs in tmux.",
-        description = {"Runs: tmux -L uvs attach -t uvs_<id>. Detach again with Ctrl-b d."},
+        description = {"Runs: tmux -L uvs attach -t uvs_<id> (the socket is $WATCHTOWER_TMUX_SOCKET when set).",
+                "Detach again with Ctrl-b d."},
         footer = {"", "Example:", "  wtctl attach 3f2a"})
 final class AttachCommand implements Callable<Integer> {
     private static final Pattern TARGET = Pattern.compile("uvs_[A-Za-z0-9._-]{1,128}");
+    private static final Pattern SOCKET = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
     @Mixin
     ApiOptions api;
@@ -30,8 +32,13 @@ final class AttachCommand implements Callable<Integer> {
     public Integer call() {
         var tmux = api.env().which("tmux").orElseThrow(() -> CtlError.failed("tmux is not installed",
                 "install it (apt install tmux, brew install tmux); Watchtower runs agents it starts in tmux"));
+        // the server may run its agents on another socket (WATCHTOWER_TMUX_SOCKET), as in its tests
+        var socket = api.env().var("WATCHTOWER_TMUX_SOCKET").orElse("uvs");
+        if (!SOCKET.matcher(socket).matches()) {
+            throw CtlError.failed("WATCHTOWER_TMUX_SOCKET must be 1-64 letters, digits, '_' or '-'", null);
+        }
         var target = target();
-        return Programs.inTerminal(List.of(tmux.toString(), "-L", "uvs", "attach", "-t", "=" + target));
+        return Programs.inTerminal(List.of(tmux.toString(), "-L", socket, "attach", "-t", "=" + target));
     }
 
     private String target() {

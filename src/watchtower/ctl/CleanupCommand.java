@@ -14,8 +14,9 @@ import picocli.CommandLine.Spec;
  * or --yes from a script; a script without --yes is refused (exit 2) rather than guessed at.
  */
 @Command(name = "cleanup", mixinStandardHelpOptions = true,
-        header = "Delete ALL sessions, events and approvals (stops Watchtower's tmux agents first).",
-        description = {"Asks for confirmation; without a terminal, --yes is required."},
+        header = "Delete ALL sessions with their events and approvals (asks first).",
+        description = {"Stops the agents Watchtower runs in tmux first. Asks for confirmation; without a",
+                "terminal, --yes is required. Checkpoint files on disk are kept."},
         footer = {"", "Examples:", "  wtctl cleanup", "  wtctl cleanup --yes"})
 final class CleanupCommand implements Callable<Integer> {
     @Mixin

@@ -32,6 +32,8 @@ final class CloseCommand implements Callable<Integer> {
             var checkpoint = MiniJson.text(reply, "checkpoint");
             api.out().println("closed " + session + (via == null ? " (no process to stop)" : " (stopped via " + Format.clean(via) + ")"));
             if (checkpoint != null) api.out().println("checkpoint: " + Format.clean(checkpoint));
+            var failed = MiniJson.text(reply, "checkpoint_error");
+            if (failed != null) api.err().println("note: no checkpoint was written: " + Format.clean(failed));
         }
         api.out().flush();
         return CtlError.OK;

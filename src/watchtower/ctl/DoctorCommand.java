@@ -8,8 +8,9 @@ import picocli.CommandLine.Mixin;
 
 /** `wtctl doctor`: checks the setup and says how to fix each problem. */
 @Command(name = "doctor", mixinStandardHelpOptions = true,
-        header = "Check the setup (Java, jbang, catalog, tmux, Claude Code, server, hooks, token, database).",
-        description = {"Each line reads: ok|warn|fail  what was found  (how to fix it).",
+        header = "Check the setup and say how to fix each problem.",
+        description = {"Checks Java, jbang, the uvs catalog, tmux, Claude Code, the server, the hooks, the",
+                "token file and the database folder. Each line reads: ok|warn|fail  what  (how to fix it).",
                 "Exits 0 when nothing failed, 1 otherwise. It only looks; it changes nothing."},
         footer = {"", "Examples:", "  wtctl doctor", "  wtctl doctor --url http://127.0.0.1:4300"})
 final class DoctorCommand implements Callable<Integer> {

@@ -70,6 +70,22 @@ public final class HookCommand {
         };
     }
 
+    /**
+     * Up to Java 21 a console exists only when stdin and stdout are terminals; from 22 on it
+     * always exists and {@code isTerminal()} (looked up, as it is not in 17) tells.
+     */
+    private static boolean interactive() {
+        var console = System.console();
+        if (console == null) return false;
+        try {
+            return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+        } catch (NoSuchMethodException e) {
+            return true;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return false; // unsure: read stdin; the deadline bounds the wait
+        }
+    }
+
     private static HookRequests requests(HookEnv env, HookLog log) {
         var sid = ProjectState.sessionId(env, log);
         return new HookRequests(sid, ProjectState.metadata(env, sid, log), env.workDir(),
@@ -89,7 +105,7 @@ public final class HookCommand {
 
     /** stdin once, at most {@link #MAX_INPUT_BYTES}; nothing when a person runs us at a terminal. */
     static String readInput(InputStream stdin, HookLog log) {
-        if (System.console() != null) return "";
+        if (interactive()) return "";
         try {
             var bytes = stdin.readNBytes(MAX_INPUT_BYTES + 1);
             if (bytes.length > MAX_INPUT_BYTES) {

@@ -2,6 +2,7 @@ package watchtower.hook;
 
 import java.io.IOException;
 import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -55,7 +56,11 @@ public final class Outbox {
             else keep(request);
             return;
         }
-        if (keep(request)) flush();
+        if (keep(request)) {
+            flush();
+        } else if (send(request).settled()) { // cannot spool: sending now beats losing it
+            settle(request);
+        }
     }
 
     /** Delivers what is owed, oldest first; true when nothing is left. */
@@ -66,7 +71,10 @@ public final class Outbox {
             try (var held = flushLock.get()) {
                 while (true) {
                     var batch = spool.oldest(BATCH);
-                    if (batch.isEmpty()) return true;
+                    if (batch.isEmpty()) {
+                        spool.remove(Set.of()); // only broken lines left, if any: drop them
+                        return true;
+                    }
                     var settled = new HashSet<String>();
                     boolean stopped = false;
                     for (var r : batch) {

@@ -42,6 +42,7 @@ final class Sender {
             conn.setInstanceFollowRedirects(false);
             conn.setRequestMethod(request.method());
             conn.setRequestProperty("Content-Type", "application/json");
+            conn.setRequestProperty("Accept", "application/json");
             if (secret.isPresent()) conn.setRequestProperty("X-UVS-Token", secret.get());
             var body = request.body().getBytes(UTF_8);
             conn.setDoOutput(true);

@@ -110,22 +110,24 @@ public final class Spool {
 
     /** Drops the entries with these ids (and any broken line); keeps the rest in order. */
     public void remove(Set<String> ids) throws IOException {
-        if (ids.isEmpty() || isEmpty()) return;
+        if (isEmpty()) return;
         critical.lock();
         try (var held = lockData()) {
             if (!Files.exists(file)) return;
             var kept = new ArrayList<String>();
             int broken = 0;
+            int removed = 0;
             try (var in = reader()) {
                 String line;
                 while ((line = in.readLine()) != null) {
                     var entry = HookRequest.fromLine(line);
                     if (entry.isEmpty()) broken++;
-                    else if (!ids.contains(entry.get().id())) kept.add(line);
+                    else if (ids.contains(entry.get().id())) removed++;
+                    else kept.add(line);
                 }
             }
             if (broken > 0) log.warn("spool: dropped " + broken + " broken line(s)");
-            rewrite(kept);
+            if (broken > 0 || removed > 0) rewrite(kept);
         } finally {
             critical.unlock();
         }

@@ -49,6 +49,7 @@ public final class ClaudeHookApi {
         var sid = sessionId(req, body);
         var enriched = enrich(body, sid, eventName, req.header("X-Tmux-Pane").filter(p -> p.matches("%\\d{1,6}")).orElse(null));
         var incoming = EventsApi.fromBody(enriched);
+        if (incoming.command() == null) incoming = incoming.withCommand(requestedAction(body)); // what the feed shows
 
         if (eventName.equals("PermissionRequest")) {
             holdForDecision(incoming, body, sid, res);
@@ -64,11 +65,18 @@ public final class ClaudeHookApi {
         res.json(200, Map.of());
     }
 
+    /** The command, file or URL a tool call acts on: what a person needs to see to approve it. */
+    static String requestedAction(ObjectNode body) {
+        var input = body.get("tool_input");
+        if (input == null || !input.isObject()) return null;
+        for (var key : new String[] {"command", "file_path", "url", "notebook_path", "pattern"}) {
+            if (input.path(key).isTextual()) return input.path(key).textValue();
+        }
+        return null;
+    }
+
     private void holdForDecision(EventsApi.Incoming incoming, ObjectNode body, String sid, Response res) {
-        var toolInput = body.get("tool_input");
-        var command = toolInput != null && toolInput.path("command").isTextual() ? toolInput.path("command").textValue()
-                : toolInput != null && toolInput.path("file_path").isTextual() ? toolInput.path("file_path").textValue()
-                : toolInput != null && toolInput.path("url").isTextual() ? toolInput.path("url").textValue() : null;
+        var command = requestedAction(body);
         var tool = Fields.text(body, "tool_name");
         var payloadJson = PayloadCap.toStored(incoming.payload());
         var requestJson = PayloadCap.toStored(body);

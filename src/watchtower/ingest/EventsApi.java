@@ -32,7 +32,11 @@ public final class EventsApi {
 
     /** An event as extracted from a body, validated: nothing is written until all of it passed. */
     public record Incoming(String sessionId, String eventType, String toolName, String command, String eventUid,
-                           SessionsStore.Upsert session, ObjectNode payload) {}
+                           SessionsStore.Upsert session, ObjectNode payload) {
+        public Incoming withCommand(String newCommand) {
+            return new Incoming(sessionId, eventType, toolName, newCommand, eventUid, session, payload);
+        }
+    }
 
     public void post(Request req, Response res) throws Exception {
         var incoming = fromBody(req.jsonObject());
@@ -82,7 +86,8 @@ public final class EventsApi {
     Optional<Long> write(Tx tx, Incoming in, String payloadJson) throws SQLException {
         var at = Time.now();
         var id = store.events().append(tx, new EventsStore.NewEvent(in.sessionId(), in.eventType(),
-                in.toolName(), in.command(), payloadJson, in.eventUid(), at));
+                in.toolName(), in.command(), payloadJson, in.eventUid(), at,
+                SearchText.of(in.payload(), in.eventType(), in.toolName(), in.command())));
         if (id.isEmpty()) return id;
         if (in.sessionId() != null) {
             var before = store.sessions().find(tx, in.sessionId());

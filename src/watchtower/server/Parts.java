@@ -1,6 +1,7 @@
 package watchtower.server;
 
 import watchtower.approvals.ApprovalsApi;
+import watchtower.control.ControlApi;
 import watchtower.http.StaticFiles;
 import watchtower.ingest.ClaudeHookApi;
 import watchtower.ingest.EventsApi;
@@ -14,4 +15,4 @@ import watchtower.settings.SettingsApi;
 /** The handlers Routes wires up, built once by Server. */
 record Parts(EventsApi events, SessionRegistration registration, SessionUpdatesApi updates,
              ApprovalsApi approvalsApi, SessionsApi sessions, SessionFiles files, SettingsApi settings,
-             AuthApi auth, StaticFiles staticFiles, ClaudeHookApi claudeHooks) {}
+             AuthApi auth, StaticFiles staticFiles, ClaudeHookApi claudeHooks, ControlApi control) {}

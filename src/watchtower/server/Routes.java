@@ -38,6 +38,17 @@ final class Routes {
         r.post("/settings", CONTROL, p.settings()::post);
         r.post("/auth/session", CONTROL, p.auth()::startSession);
 
+        // control: acting on sessions (tmux keys, signals, files under the session's cwd)
+        r.post("/sessions/spawn", CONTROL, p.control()::spawn);
+        r.post("/sessions/cleanup", CONTROL, p.control()::cleanup);
+        r.post("/sessions/{id}/checkpoint", CONTROL, p.control()::checkpoint);
+        r.post("/sessions/{id}/close", CONTROL, p.control()::close);
+        r.post("/sessions/{id}/compact", CONTROL, p.control()::compact);
+        r.post("/sessions/{id}/input", CONTROL, p.control()::input);
+        r.post("/sessions/{id}/fork", CONTROL, p.control()::fork);
+        r.delete("/sessions/{id}", CONTROL, p.control()::delete);
+        r.get("/sessions/{id}/export", CONTROL, p.control()::export);
+
         // health and the dashboard
         r.get("/health", OPEN, (req, res) -> res.json(200, Map.of("status", "ok", "version", Version.VALUE)));
         r.fallbackGet(path -> path.equals("/") || path.equals("/index.html") || path.startsWith("/static/"),

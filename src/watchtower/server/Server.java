@@ -9,6 +9,8 @@ import java.util.concurrent.TimeUnit;
 import watchtower.approvals.Approvals;
 import watchtower.approvals.HeldHooks;
 import watchtower.approvals.ApprovalsApi;
+import watchtower.control.ControlApi;
+import watchtower.control.ControlOptions;
 import watchtower.core.Config;
 import watchtower.core.Threads;
 import watchtower.http.Router;
@@ -80,13 +82,14 @@ public final class Server implements AutoCloseable {
             var sessionEvents = new SessionEvents(store, approvals);
             var events = new EventsApi(store, sessionEvents);
             var tokens = new TokensIngest(store);
-            ApprovalsApi.Decider decider = (id, sid, approve, message) -> held.decide(id, approve, message);
+            var control = ControlApi.create(store, approvals, held, ControlOptions.fromEnvironment(), config.host(), port);
+            ApprovalsApi.Decider decider = control.decider(); // held hook, else keys in uvs_<id>, else none
             var parts = new Parts(events, new SessionRegistration(store),
                     new SessionUpdatesApi(store, approvals, tokens),
                     new ApprovalsApi(store, approvals, decider), new SessionsApi(store),
                     new SessionFiles(store), new SettingsApi(store), new AuthApi(secret),
                     StaticFiles.of(config.staticDir()),
-                    new ClaudeHookApi(store, events, approvals, held, new SessionMetadata(), tokens));
+                    new ClaudeHookApi(store, events, approvals, held, new SessionMetadata(), tokens), control);
             closeables.add(new Retention(store, config.retainDays()).start(java.time.Duration.ofHours(1)));
             closeables.add(held);
             closeables.add(tokens);

@@ -21,6 +21,24 @@ public final class ApprovalsStore {
         }
     }
 
+    /** The session's pending approval, read outside a write (control checks before typing). */
+    public Optional<Map<String, Object>> pendingFor(String sessionId) {
+        return db.read(c -> {
+            try (var ps = c.prepareStatement(
+                    "SELECT * FROM approvals WHERE session_id = ? AND status = 'pending' ORDER BY id DESC LIMIT 1")) {
+                return Rows.first(Rows.bind(ps, sessionId));
+            }
+        });
+    }
+
+    /** Sessions with a pending approval, for closing them all at once (cleanup). */
+    public List<String> pendingSessionIds(Tx tx) throws SQLException {
+        try (var ps = tx.connection().prepareStatement(
+                "SELECT DISTINCT session_id FROM approvals WHERE status = 'pending' AND session_id IS NOT NULL")) {
+            return Rows.all(ps).stream().map(r -> (String) r.get("session_id")).toList();
+        }
+    }
+
     public List<Map<String, Object>> allPendingFor(Tx tx, String sessionId) throws SQLException {
         try (var ps = tx.connection().prepareStatement(
                 "SELECT * FROM approvals WHERE session_id = ? AND status = 'pending' ORDER BY id")) {

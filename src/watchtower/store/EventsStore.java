@@ -16,7 +16,7 @@ public final class EventsStore {
     }
 
     public record NewEvent(String sessionId, String eventType, String toolName, String command,
-                           String payloadJson, String eventUid, String createdAt) {}
+                           String payloadJson, String eventUid, String createdAt, String searchText) {}
 
     /** Appends an event; empty when an event with the same uid is already stored (a re-delivery). */
     public Optional<Long> append(Tx tx, NewEvent e) throws SQLException {
@@ -32,10 +32,15 @@ public final class EventsStore {
                 VALUES (?, ?, ?, ?, ?, ?, ?)""", Statement.RETURN_GENERATED_KEYS)) {
             Rows.bind(ps, e.sessionId(), e.eventType(), e.toolName(), e.command(), e.payloadJson(),
                     e.eventUid(), e.createdAt()).executeUpdate();
+            long id;
             try (var keys = ps.getGeneratedKeys()) {
                 keys.next();
-                return Optional.of(keys.getLong(1));
+                id = keys.getLong(1);
             }
+            try (var fts = tx.connection().prepareStatement("INSERT INTO events_fts (rowid, text) VALUES (?, ?)")) {
+                Rows.bind(fts, id, e.searchText()).executeUpdate();
+            }
+            return Optional.of(id);
         }
     }
 
@@ -74,21 +79,39 @@ public final class EventsStore {
         });
     }
 
-    /** Events whose type, tool, command or payload contains {@code text}, newest first. */
+    /**
+     * Events whose indexed text (type, tool, command, prompt, file, message) contains {@code text},
+     * newest first. Three characters or more use the trigram index; shorter ones scan the payloads
+     * of only the most recent {@link #SHORT_QUERY_WINDOW} events.
+     */
     public List<Map<String, Object>> search(String text, String sessionId, int limit) {
+        if (text.codePointCount(0, text.length()) >= 3) {
+            var phrase = "\"" + text.replace("\"", "\"\"") + "\"";
+            return db.read(c -> {
+                try (var ps = c.prepareStatement("""
+                        SELECT e.id, e.session_id, e.event_type, e.tool_name, e.command, e.created_at
+                        FROM events_fts f JOIN events e ON e.id = f.rowid
+                        WHERE events_fts MATCH ? AND (? IS NULL OR e.session_id = ?)
+                        ORDER BY f.rowid DESC LIMIT ?""")) {
+                    return Rows.all(Rows.bind(ps, phrase, sessionId, sessionId, limit));
+                }
+            });
+        }
         var like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
         return db.read(c -> {
             try (var ps = c.prepareStatement("""
                     SELECT id, session_id, event_type, tool_name, command, created_at
                     FROM events
-                    WHERE (? IS NULL OR session_id = ?)
-                      AND (command LIKE ? ESCAPE '\\' OR payload LIKE ? ESCAPE '\\'
-                           OR event_type LIKE ? ESCAPE '\\' OR tool_name LIKE ? ESCAPE '\\')
+                    WHERE id > (SELECT COALESCE(max(id), 0) FROM events) - ?
+                      AND (? IS NULL OR session_id = ?)
+                      AND (payload LIKE ? ESCAPE '\\' OR event_type LIKE ? ESCAPE '\\' OR tool_name LIKE ? ESCAPE '\\')
                     ORDER BY id DESC LIMIT ?""")) {
-                return Rows.all(Rows.bind(ps, sessionId, sessionId, like, like, like, like, limit));
+                return Rows.all(Rows.bind(ps, SHORT_QUERY_WINDOW, sessionId, sessionId, like, like, like, limit));
             }
         });
     }
+
+    static final int SHORT_QUERY_WINDOW = 100_000;
 
     public long count() {
         return db.read(c -> {

@@ -9,12 +9,12 @@ import java.util.Set;
 /**
  * Schema versions, tracked by PRAGMA user_version. Version 1 is the reference server's schema
  * exactly (so a database it wrote opens in place: it has user_version 0 and these tables);
- * later versions only add columns and indexes, and backfill the counters from events.
+ * later versions only add columns, indexes and the search index, and backfill them from events.
  */
 final class Migrations {
     private Migrations() {}
 
-    static final int LATEST = 2;
+    static final int LATEST = 3;
 
     private static final List<String> REFERENCE_SCHEMA = List.of("""
             CREATE TABLE IF NOT EXISTS sessions (
@@ -77,6 +77,22 @@ final class Migrations {
     private static final String BACKFILL_ACTIVITY =
             "UPDATE sessions SET activity_at = COALESCE(last_event_at, started_at)";
 
+    // Full-text search over what people look for in events (ingest fills it; see ingest/SearchText).
+    // Trigram: any substring of three or more characters matches, as a LIKE would, but indexed.
+    // Contentless with delete support: the text lives only in the index, rows go with their events.
+    static final String SEARCH_TABLE =
+            "CREATE VIRTUAL TABLE IF NOT EXISTS events_fts USING fts5(text, content='', contentless_delete=1, tokenize='trigram')";
+    private static final String BACKFILL_SEARCH = """
+            INSERT INTO events_fts (rowid, text)
+            SELECT id, substr(COALESCE(event_type, '') || char(10) || COALESCE(tool_name, '') || char(10) || COALESCE(command, '')
+                   || CASE WHEN json_valid(payload) THEN
+                        char(10) || COALESCE(json_extract(payload, '$.tool_input.file_path'), '')
+                        || char(10) || COALESCE(json_extract(payload, '$.tool_input.description'), '')
+                        || char(10) || COALESCE(json_extract(payload, '$.prompt'), '')
+                        || char(10) || COALESCE(json_extract(payload, '$.message'), '')
+                      ELSE '' END, 1, 4096)
+            FROM events""";
+
     static void apply(Connection c) throws SQLException {
         int version = userVersion(c);
         if (version > LATEST) {
@@ -96,6 +112,10 @@ final class Migrations {
                 for (var sql : OUR_INDEXES) st.execute(sql);
                 st.execute(BACKFILL_COUNTERS);
                 st.execute(BACKFILL_ACTIVITY);
+            }
+            if (version < 3) {
+                st.execute(SEARCH_TABLE);
+                st.execute(BACKFILL_SEARCH);
             }
             st.execute("PRAGMA user_version = " + LATEST);
             c.commit();

@@ -105,9 +105,12 @@ public final class SessionsStore {
     }
 
     public boolean delete(Tx tx, String id) throws SQLException {
-        try (var c = tx.connection().prepareStatement("DELETE FROM events WHERE session_id = ?");
+        try (var f = tx.connection().prepareStatement(
+                "DELETE FROM events_fts WHERE rowid IN (SELECT id FROM events WHERE session_id = ?)");
+             var c = tx.connection().prepareStatement("DELETE FROM events WHERE session_id = ?");
              var a = tx.connection().prepareStatement("DELETE FROM approvals WHERE session_id = ?");
              var s = tx.connection().prepareStatement("DELETE FROM sessions WHERE id = ?")) {
+            Rows.bind(f, id).executeUpdate();
             Rows.bind(c, id).executeUpdate();
             Rows.bind(a, id).executeUpdate();
             return Rows.bind(s, id).executeUpdate() > 0;
@@ -116,6 +119,7 @@ public final class SessionsStore {
 
     public int deleteAll(Tx tx) throws SQLException {
         try (var st = tx.connection().createStatement()) {
+            st.executeUpdate("DELETE FROM events_fts");
             st.executeUpdate("DELETE FROM events");
             st.executeUpdate("DELETE FROM approvals");
             return st.executeUpdate("DELETE FROM sessions");
@@ -176,6 +180,15 @@ public final class SessionsStore {
         return db.read(c -> {
             try (var st = c.createStatement(); var rs = st.executeQuery("SELECT count(*) FROM sessions")) {
                 return rs.next() ? rs.getLong(1) : 0L;
+            }
+        });
+    }
+
+    /** Every session id (cleanup matches them against the live tmux sessions). */
+    public List<String> allIds() {
+        return db.read(c -> {
+            try (var ps = c.prepareStatement("SELECT id FROM sessions")) {
+                return Rows.all(ps).stream().map(r -> (String) r.get("id")).toList();
             }
         });
     }

@@ -1,6 +1,7 @@
 package watchtower.tokens;
 
 import java.math.BigDecimal;
+import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -10,10 +11,8 @@ import java.util.TreeMap;
  * any model that used tokens has no price (a partial sum would look like a real total).
  */
 public record Totals(Usage total, Map<String, Usage> byModel, Optional<BigDecimal> costUsd) {
-    public static final Totals NONE = new Totals(Usage.ZERO, Map.of(), Optional.of(BigDecimal.ZERO));
-
     public Totals {
-        byModel = Map.copyOf(byModel);
+        byModel = Collections.unmodifiableMap(new TreeMap<>(byModel)); // sorted: stable JSON for the dashboard
     }
 
     public static Totals of(Map<String, Usage> byModel, Pricing pricing) {

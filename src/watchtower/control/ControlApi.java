@@ -1,0 +1,320 @@
+package watchtower.control;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import watchtower.approvals.Approvals;
+import watchtower.approvals.ApprovalsApi;
+import watchtower.approvals.HeldHooks;
+import watchtower.http.ApiError;
+import watchtower.http.Fields;
+import watchtower.http.Json;
+import watchtower.http.Request;
+import watchtower.http.Response;
+import watchtower.store.SessionsStore;
+import watchtower.store.Store;
+
+/**
+ * The control endpoints, which act on real processes: checkpoint, close, compact, type input,
+ * fork, spawn, delete, cleanup and export. Keys only ever go to {@code uvs_<id>} on our tmux
+ * socket, signals only to a pid tied to the session (Processes), files only under the session's
+ * cwd (ProjectDir). Each checks everything it can before it acts, so a refused request has
+ * changed nothing.
+ */
+public final class ControlApi {
+    private static final Duration KILL_GRACE = Duration.ofSeconds(5);
+
+    private final Store store;
+    private final Approvals approvals;
+    private final Tmux tmux;
+    private final Processes processes;
+    private final Checkpoints checkpoints;
+    private final Spawner spawner;
+    private final TerminalOpener terminal;
+    private final ControlOptions options;
+    private final ApprovalsApi.Decider decider;
+
+    private ControlApi(Store store, Approvals approvals, Tmux tmux, Processes processes, Spawner spawner,
+                       TerminalOpener terminal, ControlOptions options, ApprovalsApi.Decider decider) {
+        this.store = store;
+        this.approvals = approvals;
+        this.tmux = tmux;
+        this.processes = processes;
+        this.checkpoints = new Checkpoints(store);
+        this.spawner = spawner;
+        this.terminal = terminal;
+        this.options = options;
+        this.decider = decider;
+    }
+
+    /** Builds the control plane; {@code host} and {@code port} are where spawned agents' hooks post. */
+    public static ControlApi create(Store store, Approvals approvals, HeldHooks held, ControlOptions options,
+                                    String host, int port) {
+        var tmux = new Tmux(options.tmuxSocket());
+        var decider = new ApprovalActuator(store, held, tmux, new Keystrokes(tmux, Keystrokes.Timing.DEFAULT));
+        return new ControlApi(store, approvals, tmux, new Processes(KILL_GRACE),
+                new Spawner(tmux, options, hookUrl(host, port)), new TerminalOpener(options), options, decider);
+    }
+
+    /** A wildcard bind is reached on loopback; an IPv6 literal needs brackets. */
+    static String hookUrl(String host, int port) {
+        var h = host.equals("0.0.0.0") || host.equals("::") || host.equals("localhost") ? "127.0.0.1" : host;
+        return "http://" + (h.contains(":") ? "[" + h + "]" : h) + ":" + port;
+    }
+
+    /** Held hook first, else keystrokes for sessions in our tmux, else nothing (see ApprovalActuator). */
+    public ApprovalsApi.Decider decider() {
+        return decider;
+    }
+
+    public void checkpoint(Request req, Response res) throws Exception {
+        var session = session(req);
+        var path = checkpoints.write(session).toString();
+        var id = (String) session.get("id");
+        broadcast(checkpointMessage(id, path));
+        res.json(200, Map.of("path", path));
+    }
+
+    public void close(Request req, Response res) throws Exception {
+        var session = session(req);
+        var id = (String) session.get("id");
+        // decide how to stop it before writing anything, so a refused pid leaves no trace
+        boolean viaTmux = tmux.has(id);
+        Optional<ProcessHandle> process = Optional.empty();
+        String via = null;
+        if (viaTmux) {
+            via = "tmux";
+        } else if (session.get("pid") instanceof Number pid) {
+            process = processes.verify(pid.longValue(), id);
+            via = process.isPresent() ? "pid" : "pid_gone";
+        }
+        String checkpoint = null;
+        String checkpointError = null;
+        try {
+            checkpoint = checkpoints.write(session).toString();
+        } catch (ApiError e) {
+            checkpointError = e.detail(); // closing matters more than the checkpoint: say why there is none
+        }
+        if (viaTmux) tmux.kill(id);
+        process.ifPresent(processes::terminate);
+        var written = checkpoint;
+        store.writer().execute(tx -> {
+            approvals.finishPending(tx, id, "expired", "closed");
+            store.sessions().setState(tx, id, "terminated", null);
+            store.sessions().setEndReason(tx, id, "closed");
+            tx.broadcast(sessionMessage(id, "terminated"));
+            if (written != null) tx.broadcast(checkpointMessage(id, written));
+            return null;
+        });
+        var out = new LinkedHashMap<String, Object>();
+        out.put("ok", true);
+        out.put("checkpoint", checkpoint);
+        out.put("terminated_via", via);
+        if (checkpointError != null) out.put("checkpoint_error", checkpointError);
+        res.json(200, out);
+    }
+
+    public void compact(Request req, Response res) throws Exception {
+        var id = (String) session(req).get("id");
+        checkOwned(id, "run /compact in the terminal");
+        checkNoPrompt(id, "compacting");
+        tmux.typeLiteral(id, "/compact");
+        tmux.sendKeys(id, "Enter");
+        var msg = new LinkedHashMap<String, Object>();
+        msg.put("type", "event");
+        msg.put("session_id", id);
+        msg.put("event_type", "Compact");
+        broadcast(msg);
+        res.json(200, Map.of("ok", true));
+    }
+
+    public void input(Request req, Response res) throws Exception {
+        var id = Fields.sessionIdInPath(req.path("id"));
+        var text = ControlInput.typedText(req.jsonObject());
+        session(id);
+        checkOwned(id, "type in its terminal");
+        checkNoPrompt(id, "typing");
+        if (!tmux.typeLiteral(id, text) || !tmux.sendKeys(id, "Enter")) {
+            throw ApiError.conflict("the tmux session uvs_" + id + " went away while typing");
+        }
+        res.json(200, Map.of("ok", true));
+    }
+
+    public void fork(Request req, Response res) throws Exception {
+        var parent = session(req);
+        var parentId = (String) parent.get("id");
+        boolean open = req.query("open").map(v -> !v.equalsIgnoreCase("false") && !v.equals("0")
+                && !v.equalsIgnoreCase("no") && !v.equalsIgnoreCase("off")).orElse(true);
+        var tool = "codex".equals(parent.get("agent")) ? "codex" : "claude";
+        var persona = parent.get("persona") instanceof String p && !p.isBlank() ? p : "professional";
+        if (!AgentCommand.PERSONAS.contains(persona)) {
+            throw ApiError.conflict("cannot fork: the parent's persona '" + clip(persona) + "' is not one of "
+                    + String.join(", ", new java.util.TreeSet<>(AgentCommand.PERSONAS)));
+        }
+        var cwd = ProjectDir.root((String) parent.get("cwd"), "fork it");
+        var parentName = parent.get("name") instanceof String n && !n.isEmpty() ? n
+                : parentId.substring(0, Math.min(8, parentId.length()));
+        var name = parentName + " (fork)";
+        var child = newId();
+        var target = spawner.start(child, new Spawner.Launch(tool, persona, cwd, null, name, parentId));
+        record(new SessionsStore.Upsert(child, name, null, null, null, persona, (String) parent.get("cwd"), null, null,
+                null, target, parentId, tool, null, null));
+        boolean opened = open && terminal.open(target, store.settings().get("terminal_app"));
+        var out = new LinkedHashMap<String, Object>();
+        out.put("id", child);
+        out.put("name", name);
+        out.put("tmux_target", target);
+        out.put("parent_id", parentId);
+        out.put("terminal_opened", opened);
+        res.json(200, out);
+    }
+
+    public void spawn(Request req, Response res) throws Exception {
+        var body = req.jsonObject();
+        var tool = Fields.oneOf(body, "tool", AgentCommand.TOOLS, "claude");
+        var persona = Fields.oneOf(body, "persona", AgentCommand.PERSONAS, "professional");
+        var cwd = ControlInput.cwd(body, options.defaultCwd());
+        var task = ControlInput.task(body);
+        var id = newId();
+        var target = spawner.start(id, new Spawner.Launch(tool, persona, cwd, task, null, null));
+        record(new SessionsStore.Upsert(id, null, null, null, null, persona, cwd.toString(), null, null, null, target,
+                null, tool, null, null));
+        var out = new LinkedHashMap<String, Object>();
+        out.put("id", id);
+        out.put("tmux_target", target);
+        res.json(200, out);
+    }
+
+    public void delete(Request req, Response res) throws Exception {
+        var id = (String) session(req).get("id");
+        if (tmux.has(id)) tmux.kill(id); // first, so the session cannot register itself again
+        store.writer().execute(tx -> {
+            approvals.finishPending(tx, id, "expired", "deleted");
+            store.sessions().delete(tx, id);
+            var msg = new LinkedHashMap<String, Object>();
+            msg.put("type", "session_deleted");
+            msg.put("session_id", id);
+            tx.broadcast(msg);
+            return null;
+        });
+        var out = new LinkedHashMap<String, Object>();
+        out.put("ok", true);
+        out.put("deleted", id);
+        res.json(200, out);
+    }
+
+    public void cleanup(Request req, Response res) throws Exception {
+        var live = new HashSet<>(tmux.sessionNames());
+        for (var id : store.sessions().allIds()) {
+            if (Tmux.sessionName(id).filter(live::contains).isPresent()) tmux.kill(id);
+        }
+        int deleted = store.writer().execute(tx -> {
+            for (var sid : store.approvals().pendingSessionIds(tx)) approvals.finishPending(tx, sid, "expired", "cleanup");
+            int n = store.sessions().deleteAll(tx);
+            tx.broadcast(Map.of("type", "cleanup"));
+            return n;
+        });
+        var out = new LinkedHashMap<String, Object>();
+        out.put("ok", true);
+        out.put("deleted", deleted);
+        res.json(200, out);
+    }
+
+    /** The session row, then its events oldest first, one JSON object per line. */
+    public void export(Request req, Response res) throws Exception {
+        var session = session(req);
+        var id = (String) session.get("id");
+        int limit = req.intParam("limit", 100_000, 1, 100_000);
+        var out = new StringBuilder();
+        var first = new LinkedHashMap<String, Object>();
+        first.put("record", "session");
+        first.putAll(session);
+        out.append(Json.write(first)).append('\n');
+        for (var event : store.events().forSessionChronological(id, limit)) {
+            var line = new LinkedHashMap<String, Object>();
+            line.put("record", "event");
+            line.putAll(event);
+            if (event.get("payload") instanceof String s) {
+                try {
+                    line.put("payload", Json.MAPPER.readTree(s));
+                } catch (java.io.IOException e) {
+                    // kept as the stored text
+                }
+            }
+            out.append(Json.write(line)).append('\n');
+        }
+        res.header("Content-Disposition", "attachment; filename=\"watchtower-session-" + id + ".jsonl\"");
+        res.text(200, "application/x-ndjson; charset=utf-8", out.toString());
+    }
+
+    // --- helpers ---
+
+    private Map<String, Object> session(Request req) {
+        return session(Fields.sessionIdInPath(req.path("id")));
+    }
+
+    private Map<String, Object> session(String id) {
+        return store.sessions().find(id).orElseThrow(() -> ApiError.notFound("session " + id + " not found"));
+    }
+
+    private void checkOwned(String id, String instead) {
+        if (!tmux.has(id)) {
+            throw ApiError.badRequest("session not owned by Watchtower (no tmux session uvs_" + id + "); " + instead);
+        }
+    }
+
+    /** Typing while the permission widget is up would answer it: "1" or Enter approves. */
+    private void checkNoPrompt(String id, String what) {
+        var pending = store.approvals().pendingFor(id);
+        if (pending.isPresent()) {
+            throw ApiError.conflict("session " + id + " is waiting on approval " + pending.get().get("id")
+                    + "; decide it before " + what + " (keys now would answer the permission prompt)");
+        }
+        if (tmux.capture(id).filter(PermissionWidget::shown).isPresent()) {
+            throw ApiError.conflict("session " + id + " shows a permission prompt; answer it before " + what);
+        }
+    }
+
+    private void record(SessionsStore.Upsert upsert) {
+        store.writer().execute(tx -> {
+            store.sessions().upsert(tx, upsert);
+            store.sessions().setState(tx, upsert.id(), "active", null);
+            tx.broadcast(sessionMessage(upsert.id(), "active"));
+            return null;
+        });
+    }
+
+    private void broadcast(Map<String, Object> message) {
+        store.writer().execute(tx -> {
+            tx.broadcast(message);
+            return null;
+        });
+    }
+
+    private static Map<String, Object> sessionMessage(String id, String state) {
+        var msg = new LinkedHashMap<String, Object>();
+        msg.put("type", "session");
+        msg.put("session_id", id);
+        msg.put("state", state);
+        return msg;
+    }
+
+    private static Map<String, Object> checkpointMessage(String id, String path) {
+        var msg = new LinkedHashMap<String, Object>();
+        msg.put("type", "checkpoint");
+        msg.put("session_id", id);
+        msg.put("path", path);
+        return msg;
+    }
+
+    private static String newId() {
+        return UUID.randomUUID().toString().replace("-", "");
+    }
+
+    private static String clip(String s) {
+        return s.length() > 40 ? s.substring(0, 40) + "..." : s;
+    }
+}
