@@ -13,6 +13,7 @@
 //SOURCES src/watchtower/approvals/*.java
 //SOURCES src/watchtower/ingest/*.java
 //SOURCES src/watchtower/sessions/*.java
+//SOURCES src/watchtower/control/*.java
 //SOURCES src/watchtower/settings/*.java
 //SOURCES src/watchtower/server/*.java
 //FILES static/=static/**

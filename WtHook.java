@@ -36,7 +36,12 @@ public class WtHook {
         } else if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
             System.out.println("wthook " + VERSION);
         } else {
-            HookCommand.run(args, System.getenv(), System.in, start);
+            try {
+                HookCommand.run(args, System.getenv(), System.in, start);
+            } catch (Throwable t) {
+                // HookCommand logs its own failures; this is only for one before its log exists,
+                // and stderr is Claude Code's, so it goes nowhere: the contract is exit 0
+            }
         }
         System.exit(0);
     }

@@ -10,11 +10,12 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Fills a server's database straight through SQLite (in one transaction, journal off for the
- * load) with a history of many sessions and events, far faster than posting them. The file
- * must already carry the server's schema (it was opened once by that server). Both servers get
- * the same rows; for ours the counter columns it keeps on write (tool_calls, event_count,
- * last_event_at, activity_at) are filled to match the events, as ingest would have left them.
+ * Writes a large history straight into a new SQLite file (one transaction, journal off for the
+ * load), far faster than posting it: a database in the reference's own schema (its DDL, frozen
+ * at uv-suite 0.32.0), as a long-time user of the reference would have. The reference serves it
+ * as is; ours migrates it in place at its first start, as it would a user's file, so every
+ * column and index it derives from events (counters, activity, the search index) is filled by
+ * its own migration code rather than a copy of it here. Both servers get the same rows.
  */
 final class DataSet {
     private DataSet() {}
@@ -25,11 +26,30 @@ final class DataSet {
         }
     }
 
-    /** What queries need to know about the data: sessions to ask for, and terms to search. */
+    /** What queries need to know about the data: sessions to ask for, and how long writing it took. */
     record Info(Shape shape, List<String> sampleSessions, double seconds) {}
 
     static final String RARE_TERM = "needle7f3a9c";
-    static final String COMMON_TERM = "git status";
+
+    /** uv-suite 0.32.0 watchtower/app/db.py _SCHEMA, verbatim. */
+    private static final List<String> REFERENCE_SCHEMA = List.of("""
+            CREATE TABLE IF NOT EXISTS sessions (
+                id text PRIMARY KEY, name text, kind text, purpose text, priority text,
+                persona text, cwd text, worktree text, branch text, pid integer,
+                tmux_target text, parent_id text, state text DEFAULT 'active',
+                input_tokens integer, output_tokens integer,
+                started_at TEXT DEFAULT CURRENT_TIMESTAMP, ended_at text)""", """
+            CREATE TABLE IF NOT EXISTS events (
+                id INTEGER PRIMARY KEY AUTOINCREMENT, session_id text, event_type text,
+                tool_name text, command text, payload text,
+                created_at TEXT DEFAULT CURRENT_TIMESTAMP)""", """
+            CREATE TABLE IF NOT EXISTS approvals (
+                id INTEGER PRIMARY KEY AUTOINCREMENT, session_id text, tool_name text,
+                command text, request text, status text DEFAULT 'pending', decided_by text,
+                created_at TEXT DEFAULT CURRENT_TIMESTAMP, decided_at text)""",
+            "CREATE TABLE IF NOT EXISTS settings (key text PRIMARY KEY, value text)",
+            "CREATE INDEX IF NOT EXISTS idx_events_session_created ON events (session_id, created_at)",
+            "CREATE INDEX IF NOT EXISTS idx_approvals_session_status ON approvals (session_id, status)");
 
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
     private static final String[] TOOLS = {"Bash", "Read", "Edit", "Bash", "Grep", "Write"};
@@ -39,27 +59,24 @@ final class DataSet {
     private static final String[] PRIORITIES = {"high", "medium", "low"};
     private static final String[] PERSONAS = {"professional", "auto", "spike", "sport"};
 
-    static Info fill(Path db, Side side, Shape shape) throws SQLException {
+    /** Creates {@code db} (which must not exist) in the reference's schema and fills it. */
+    static Info create(Path db, Shape shape) throws SQLException {
         long t0 = System.nanoTime();
         try (var c = DriverManager.getConnection("jdbc:sqlite:" + db.toAbsolutePath())) {
-            String journal;
-            try (var st = c.createStatement(); var rs = st.executeQuery("PRAGMA journal_mode")) {
-                journal = rs.next() ? rs.getString(1) : "delete";
-            }
             try (var st = c.createStatement()) {
                 st.execute("PRAGMA journal_mode=OFF");
                 st.execute("PRAGMA synchronous=OFF");
                 st.execute("PRAGMA cache_size=-1000000");
+                for (var ddl : REFERENCE_SCHEMA) st.execute(ddl);
             }
             c.setAutoCommit(false);
             var counters = insertEvents(c, shape);
-            insertSessions(c, side, shape, counters);
+            insertSessions(c, shape, counters);
             insertApprovals(c, shape);
             c.commit();
             c.setAutoCommit(true);
             try (var st = c.createStatement()) {
-                st.execute("PRAGMA journal_mode=" + journal); // ours is WAL, the reference's the default
-                st.execute("ANALYZE");
+                st.execute("PRAGMA journal_mode=DELETE"); // the reference's default, as its users' files have
             }
         }
         var random = new Random(42);
@@ -72,8 +89,8 @@ final class DataSet {
         return String.format("sess-%06d", i);
     }
 
-    /** Per session: tool calls, events, first and last event index. */
-    private record Counters(int[] toolCalls, int[] events, int[] first, int[] last, LocalDateTime base, long spanSeconds) {
+    /** Per session: events, first and last event index. */
+    private record Counters(int[] events, int[] first, int[] last, LocalDateTime base, long spanSeconds) {
         String stamp(int eventIndex, int totalEvents) {
             return base.plusSeconds(eventIndex * spanSeconds / totalEvents).format(STAMP);
         }
@@ -82,7 +99,7 @@ final class DataSet {
     private static Counters insertEvents(Connection c, Shape shape) throws SQLException {
         int sessions = shape.sessions();
         int n = shape.events();
-        var counters = new Counters(new int[sessions], new int[sessions], new int[sessions], new int[sessions],
+        var counters = new Counters(new int[sessions], new int[sessions], new int[sessions],
                 LocalDateTime.now(ZoneOffset.UTC).minusDays(30).withNano(0), 30L * 24 * 3600);
         java.util.Arrays.fill(counters.first(), -1);
         int concurrent = Math.min(4, sessions);
@@ -106,8 +123,10 @@ final class DataSet {
                     case 6 -> "UserPromptSubmit";
                     default -> "Stop";
                 };
-                String tool = kind < 6 ? TOOLS[(i / 8) % TOOLS.length] : null;
-                String command = "Bash".equals(tool) ? (i == 10 ? "echo " + RARE_TERM : COMMANDS[(i / 3) % COMMANDS.length]) : null;
+                // event 10, among the oldest, alone holds the rare term: a search for it reads everything
+                String tool = i == 10 ? "Bash" : kind < 6 ? TOOLS[(i / 8) % TOOLS.length] : null;
+                String command = i == 10 ? "echo " + RARE_TERM
+                        : "Bash".equals(tool) ? COMMANDS[(i / 3) % COMMANDS.length] : null;
                 ps.setString(1, sessionId(s));
                 ps.setString(2, type);
                 ps.setString(3, tool);
@@ -116,7 +135,6 @@ final class DataSet {
                 ps.setString(6, lastStamp);
                 ps.addBatch();
                 if (i % 2000 == 1999) ps.executeBatch();
-                if (tool != null) counters.toolCalls()[s]++;
                 counters.events()[s]++;
                 if (counters.first()[s] < 0) counters.first()[s] = i;
                 counters.last()[s] = i;
@@ -146,19 +164,14 @@ final class DataSet {
                 .append("\"_hook_ts\":1764000000.5}").toString();
     }
 
-    private static void insertSessions(Connection c, Side side, Shape shape, Counters k) throws SQLException {
+    private static void insertSessions(Connection c, Shape shape, Counters k) throws SQLException {
         int n = shape.sessions();
-        var ours = side == Side.OURS;
-        var sql = ours ? """
-                INSERT INTO sessions (id, name, kind, purpose, priority, persona, cwd, state, started_at, ended_at,
-                                      agent, tool_calls, event_count, last_event_at, activity_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""" : """
+        try (var ps = c.prepareStatement("""
                 INSERT INTO sessions (id, name, kind, purpose, priority, persona, cwd, state, started_at, ended_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
-        try (var ps = c.prepareStatement(sql)) {
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
             for (int s = 0; s < n; s++) {
-                var started = k.first()[s] >= 0 ? k.stamp(k.first()[s], shape.events()) : k.stamp(0, shape.events());
-                var last = k.last()[s] >= 0 && k.events()[s] > 0 ? k.stamp(k.last()[s], shape.events()) : null;
+                var started = k.stamp(Math.max(0, k.first()[s]), shape.events());
+                var last = k.events()[s] > 0 ? k.stamp(k.last()[s], shape.events()) : null;
                 var state = s >= n - Math.max(1, n / 100) ? "active" : pendingApproval(s) ? "awaiting_human" : "terminated";
                 ps.setString(1, sessionId(s));
                 ps.setString(2, "agent " + s);
@@ -170,13 +183,6 @@ final class DataSet {
                 ps.setString(8, state);
                 ps.setString(9, started);
                 ps.setString(10, state.equals("terminated") ? last : null);
-                if (ours) {
-                    ps.setString(11, "claude");
-                    ps.setInt(12, k.toolCalls()[s]);
-                    ps.setInt(13, k.events()[s]);
-                    ps.setString(14, last);
-                    ps.setString(15, last != null ? last : started);
-                }
                 ps.addBatch();
                 if (s % 2000 == 1999) ps.executeBatch();
             }

@@ -15,7 +15,12 @@ import java.util.concurrent.atomic.AtomicReference;
 final class IngestLoad {
     private IngestLoad() {}
 
-    record Spec(int clients, boolean keepAlive, Duration warmup, Duration window, long maxRequests) {
+    /**
+     * @param prime   requests sent one by one before the clients start (class loading and JIT of a
+     *                fresh server would otherwise fill the warm-up and beyond); stored and checked too
+     * @param warmup  then the clients run this long before requests count
+     */
+    record Spec(int clients, boolean keepAlive, int prime, Duration warmup, Duration window, long maxRequests) {
         String label() {
             return (keepAlive ? "keep-alive" : "new connection per request") + ", " + clients
                     + (clients == 1 ? " client" : " clients");
@@ -29,6 +34,7 @@ final class IngestLoad {
     private static final String[] TYPES = {"PreToolUse", "PostToolUse"};
 
     static Result run(ServerProcess server, Spec spec, String tag) throws InterruptedException {
+        var primed = prime(server, spec.prime(), tag);
         long t0 = System.nanoTime();
         long windowStart = t0 + spec.warmup().toNanos();
         long deadline = windowStart + spec.window().toNanos();
@@ -50,7 +56,7 @@ final class IngestLoad {
             if (t.isAlive()) throw new IllegalStateException("an ingest client did not finish within 60 s of the deadline");
         }
         var latencies = new Latencies();
-        var acked = new ArrayList<String>();
+        var acked = new ArrayList<String>(primed);
         long counted = 0;
         long lastEnd = windowStart;
         for (var w : perThread) {
@@ -63,6 +69,26 @@ final class IngestLoad {
         double perSecond = seconds > 0 ? counted / seconds : 0;
         return new Result(spec, Math.min(issued.get(), spec.maxRequests()), errors.get(), perSecond,
                 latencies.p50(), latencies.p99(), latencies.maxMs(), acked, firstError.get());
+    }
+
+    /**
+     * Sequential requests, each on a new connection (so a slow keep-alive path cannot stretch the
+     * priming), at most {@code n} and at most 20 s; returns the acked ids.
+     */
+    private static List<String> prime(ServerProcess server, int n, String tag) {
+        var acked = new ArrayList<String>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        try (var http = server.client(false, 30_000)) {
+            for (int i = 0; i < n && System.nanoTime() < deadline; i++) {
+                var id = tag + "-prime-" + i;
+                if (http.post("/events", Payloads.event(id, "bench-" + (i % SESSIONS), TYPES[i & 1], null)).status() == 200) {
+                    acked.add(id);
+                }
+            }
+        } catch (IOException e) {
+            System.err.println("bench: priming " + server.side.label + " failed: " + e); // the run itself will show it
+        }
+        return acked;
     }
 
     /** One client's loop and what it saw; read only after its thread has joined. */

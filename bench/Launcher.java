@@ -7,6 +7,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -53,13 +54,14 @@ final class Launcher implements AutoCloseable {
         return dir.resolve("watchtower.db");
     }
 
-    ServerProcess start(Side side, String label) throws IOException {
-        return start(side, newDir(side, label));
-    }
+    static final Duration READY = Duration.ofSeconds(60);
 
-    /** Starts a server on {@code dir}'s database (created if absent). */
-    ServerProcess start(Side side, Path dir) throws IOException {
-        var server = side == Side.OURS ? startOurs(dir) : startReference(dir);
+    /**
+     * Starts a server on {@code dir}'s database (created if absent). {@code ready} bounds how long
+     * ours may take: longer for a prepared history, which it migrates at its first start.
+     */
+    ServerProcess start(Side side, Path dir, Duration ready) throws IOException {
+        var server = side == Side.OURS ? startOurs(dir, ready) : startReference(dir);
         started.add(server);
         return server;
     }
@@ -73,7 +75,7 @@ final class Launcher implements AutoCloseable {
         return cmd;
     }
 
-    private ServerProcess startOurs(Path dir) throws IOException {
+    private ServerProcess startOurs(Path dir, Duration readyTimeout) throws IOException {
         int port = freePort();
         long t0 = System.nanoTime();
         var process = new ProcessBuilder(ourCommand(port, dir))
@@ -83,12 +85,13 @@ final class Launcher implements AutoCloseable {
                 .start();
         var ready = watchForReady(process, dir.resolve("server.out"));
         try {
-            long at = ready.get(60, TimeUnit.SECONDS);
+            long at = ready.get(readyTimeout.toMillis(), TimeUnit.MILLISECONDS);
             var token = Files.readString(dir.resolve("uvs/token")).strip();
             return new ServerProcess(Side.OURS, port, process.toHandle(), token, dbIn(dir), dir, at - t0);
         } catch (TimeoutException | ExecutionException e) {
             process.destroyForcibly();
-            throw new IOException("our server did not become ready in 60 s: " + tail(dir.resolve("server.err")));
+            throw new IOException("our server did not become ready in " + readyTimeout.toSeconds() + " s: "
+                    + tail(dir.resolve("server.err")));
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();

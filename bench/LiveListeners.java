@@ -34,6 +34,7 @@ final class LiveListeners implements AutoCloseable {
     private final List<WebSocket> sockets = new ArrayList<>();
     private final CountDownLatch snapshots;
     private final AtomicLong messages = new AtomicLong();
+    private final AtomicLong eventMessages = new AtomicLong();
     private final AtomicInteger closed = new AtomicInteger();
     private final AtomicInteger probed = new AtomicInteger();
     private String firstError;
@@ -92,6 +93,11 @@ final class LiveListeners implements AutoCloseable {
 
     long messages() {
         return messages.get();
+    }
+
+    /** Messages of type "event" received by all clients together. */
+    long eventMessages() {
+        return eventMessages.get();
     }
 
     int sawProbe() {
@@ -167,6 +173,10 @@ final class LiveListeners implements AutoCloseable {
                     snapshots.countDown();
                 }
                 return;
+            }
+            // ours writes compact JSON, the reference Python's json.dumps puts a space after the colon
+            if (message.contains("\"type\":\"event\"") || message.contains("\"type\": \"event\"")) {
+                eventMessages.incrementAndGet();
             }
             int at = message.indexOf("fan:");
             if (at >= 0) {

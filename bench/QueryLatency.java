@@ -22,8 +22,8 @@ final class QueryLatency {
                 new Endpoint("session_events", "GET /sessions/{id}/events (100 with payloads)", "/sessions/{sid}/events", false),
                 new Endpoint("events", "GET /events (recent 60)", "/events", false),
                 new Endpoint("approvals", "GET /approvals (pending)", "/approvals", false),
-                new Endpoint("search_rare", "GET /events/search?q=<rare term> (scans all)", "/events/search?q=" + DataSet.RARE_TERM, true),
-                new Endpoint("search_common", "GET /events/search?q=git+status", "/events/search?q=git+status", true));
+                new Endpoint("search_rare", "GET /events/search?q=<a term in one old event>", "/events/search?q=" + DataSet.RARE_TERM, true),
+                new Endpoint("search_common", "GET /events/search?q=git status (frequent)", "/events/search?q=git%20status", true));
     }
 
     static Result measure(ServerProcess server, Endpoint e, List<String> sessions, int warmup, int maxSamples,

@@ -28,6 +28,10 @@ final class Report {
         meta.put(key, value);
     }
 
+    Object meta(String key) {
+        return meta.get(key);
+    }
+
     void add(Row row) {
         rows.add(row);
     }

@@ -1,4 +1,6 @@
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -48,22 +50,44 @@ final class ServerProcess implements AutoCloseable {
         return process.isAlive();
     }
 
-    /** SIGTERM, up to 20 s for a clean exit (ours commits and closes the database), then SIGKILL. */
+    /**
+     * SIGTERM, and up to 20 s for a clean exit (ours commits and closes the database), then SIGKILL.
+     * uvicorn waits on the first signal for open WebSocket handlers, and the reference's handler
+     * only notices a gone client when it next sends; a SIGINT then makes uvicorn exit at once, so
+     * the reference gets one after 3 s.
+     */
     void stop() {
         if (!process.isAlive()) return;
         process.destroy();
         try {
-            process.onExit().get(20, TimeUnit.SECONDS);
-        } catch (TimeoutException | ExecutionException e) {
-            System.err.println("bench: " + side.label + " server pid " + process.pid() + " ignored SIGTERM for 20 s; killing it");
-            process.destroyForcibly();
-            try {
-                process.onExit().get(10, TimeUnit.SECONDS);
-            } catch (TimeoutException | ExecutionException | InterruptedException e2) {
-                System.err.println("bench: pid " + process.pid() + " did not exit after SIGKILL");
+            if (side == Side.REFERENCE && !exited(3)) interrupt();
+            if (!exited(20)) {
+                System.err.println("bench: " + side.label + " server pid " + process.pid() + " ignored SIGTERM for 20 s; killing it");
+                process.destroyForcibly();
+                if (!exited(10)) System.err.println("bench: pid " + process.pid() + " did not exit after SIGKILL");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private boolean exited(int seconds) throws InterruptedException {
+        try {
+            process.onExit().get(seconds, TimeUnit.SECONDS);
+            return true;
+        } catch (TimeoutException | ExecutionException e) {
+            return false;
+        }
+    }
+
+    /** SIGINT (ProcessHandle can only send TERM and KILL). */
+    private void interrupt() throws InterruptedException {
+        try {
+            var kill = new ProcessBuilder(List.of("kill", "-INT", String.valueOf(process.pid())))
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            kill.waitFor(5, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            System.err.println("bench: cannot send SIGINT to " + process.pid() + ": " + e.getMessage());
         }
     }
 

@@ -89,8 +89,15 @@ public class RunTests {
         System.exit(failed > 0 || passed == 0 ? 1 : 0);
     }
 
-    /** One line per finished test, so a long CI log shows where it is. */
+    /** One line per finished test with its duration, so a long CI log shows where the time goes. */
     static final class Progress implements TestExecutionListener {
+        private final java.util.Map<String, Long> started = new java.util.concurrent.ConcurrentHashMap<>();
+
+        @Override
+        public void executionStarted(TestIdentifier id) {
+            started.put(id.getUniqueId(), System.nanoTime());
+        }
+
         @Override
         public void executionSkipped(TestIdentifier id, String reason) {
             if (id.isTest()) System.out.println("skip  " + id.getLegacyReportingName() + "  (" + reason + ")");
@@ -110,7 +117,9 @@ public class RunTests {
             };
             var reason = result.getThrowable().filter(t -> result.getStatus() == TestExecutionResult.Status.ABORTED)
                     .map(t -> "  (" + t.getMessage() + ")").orElse("");
-            System.out.println(status + where + " " + id.getDisplayName() + reason);
+            var begun = started.remove(id.getUniqueId());
+            var ms = begun == null ? 0 : (System.nanoTime() - begun) / 1_000_000;
+            System.out.println(status + where + " " + id.getDisplayName() + reason + (ms >= 1000 ? "  [" + ms / 1000.0 + " s]" : ""));
         }
     }
 }

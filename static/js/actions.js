@@ -101,8 +101,8 @@ export async function loadOlder(id) {
 
 export async function reloadDetailCheckpoints(id) {
   try {
-    const checkpoints = await api.checkpoints(id);
-    if (state.detail && state.detail.id === id) store.setDetail({ ...state.detail, checkpoints, ckError: null });
+    const [checkpoints, artifacts] = await Promise.all([api.checkpoints(id), api.artifacts(id)]);
+    if (state.detail && state.detail.id === id) store.setDetail({ ...state.detail, checkpoints, artifacts, ckError: null });
   } catch (e) {
     if (state.detail && state.detail.id === id) store.setDetail({ ...state.detail, ckError: e.message });
   }
@@ -226,7 +226,8 @@ export async function closeSession(id) {
     try {
       const r = await api.close(id);
       const via = r && r.terminated_via;
-      const ck2 = r && r.checkpoint ? " · checkpoint saved" : "";
+      const ck2 = r && r.checkpoint ? " · checkpoint saved"
+        : r && r.checkpoint_error ? " · no checkpoint: " + r.checkpoint_error : "";
       toast(via === "tmux" || via === "pid" ? `Closed ${name(id)}: process stopped${ck2}` : `Marked ${name(id)} terminated${ck2}; no live process to stop`);
       store.mergeSession(id, { state: "terminated" });
     } catch (e) {
@@ -279,42 +280,18 @@ export async function saveTerminal(value) {
   }
 }
 
-// --- export: the server's JSON lines, else the same built from the events API ---
-
-async function eventsAsJsonLines(id) {
-  const all = [];
-  let before;
-  for (let page = 0; page < 1000; page++) {
-    const rows = await api.events(id, 1000, before);
-    all.push(...rows);
-    if (rows.length < 1000) break;
-    before = Math.min(...rows.map(r => Number(r.id)));
-  }
-  return all.reverse().map(e => JSON.stringify(e)).join("\n") + (all.length ? "\n" : "");
-}
+// --- export: the server's JSON lines (a session line, then its events, oldest first) ---
 
 export function exportSession(id, download) {
   return once("export:" + id, async () => {
-    let text;
     try {
-      text = await api.exportText(id);
+      const text = await api.exportText(id);
+      const events = text.split("\n").filter(line => line.startsWith('{"record":"event"')).length;
+      download(`watchtower-session-${id}.jsonl`, text);
+      toast(`Exported ${name(id)}: ${events} event${events === 1 ? "" : "s"}`);
     } catch (e) {
-      // until the server has /export (404/405 for the route, not for the session), build it here
-      if ((e.status === 404 || e.status === 405) && !/session/i.test(e.message)) {
-        try {
-          text = await eventsAsJsonLines(id);
-        } catch (e2) {
-          fail("Export", e2);
-          return;
-        }
-      } else {
-        fail("Export", e);
-        return;
-      }
+      fail("Export", e);
     }
-    const lines = text ? text.split("\n").filter(Boolean).length : 0;
-    download(`watchtower-${id}.jsonl`, text);
-    toast(`Exported ${lines} events of ${name(id)}`);
   });
 }
 

@@ -3,7 +3,7 @@
 // /live (resyncing from its snapshot after every reconnect), and connects views to actions.
 // While the live stream is down the page refreshes over plain HTTP every few seconds.
 
-import { api, takeTokenFromUrl, token, forgetToken, startCookieSession, setUnauthorizedHandler, query } from "./api.js";
+import { api, takeTokenFromUrl, token, forgetToken, startCookieSession, setUnauthorizedHandler } from "./api.js";
 import { startLive } from "./live.js";
 import * as store from "./store.js";
 import { state, subscribe, changed, sinceMillis } from "./store.js";
@@ -355,6 +355,3 @@ async function boot() {
 }
 
 boot();
-
-// for the browser tests and for debugging from the console; holds no secret
-window.watchtower = { state, query };

@@ -50,6 +50,13 @@ export function count(n) {
   return String(v);
 }
 
+export function bytes(n) {
+  const v = Number(n) || 0;
+  if (v >= 1048576) return (v / 1048576).toFixed(1) + " MB";
+  if (v >= 1024) return (v / 1024).toFixed(1) + " kB";
+  return v + " B";
+}
+
 /** Input (which already includes cache reads and writes, as the reference counts) plus output. */
 export function totalTokens(s) {
   return (Number(s.input_tokens) || 0) + (Number(s.output_tokens) || 0);

@@ -42,6 +42,11 @@ public final class ApprovalsApi {
         }
         if (rawSid == null || rawSid.isEmpty()) throw ApiError.unprocessable("session_id is required");
         var sid = Fields.sessionId(rawSid);
+        var notification = notificationType(request);
+        if (notification != null && !notification.equals("permission_prompt")) {
+            notWaitingForApproval(sid, notification, res);
+            return;
+        }
         var tool = Fields.text(body, "tool_name");
         var command = Fields.text(body, "command");
         var requestJson = Json.write(request);
@@ -51,6 +56,43 @@ public final class ApprovalsApi {
         out.put("ok", true);
         out.put("id", created.id());
         res.json(200, out);
+    }
+
+    /**
+     * The reference notify hook forwards every Notification (it filters on a field Claude Code
+     * does not send). Only a permission prompt is something to approve: "waiting for your input"
+     * and auto mode's question are session states, and approving them must never type into the
+     * agent's prompt; other notifications are ignored.
+     */
+    private void notWaitingForApproval(String sid, String type, Response res) throws Exception {
+        var state = switch (type) {
+            case "idle_prompt" -> "idle";
+            case "agent_needs_input" -> "awaiting_human";
+            default -> null;
+        };
+        if (state != null) {
+            store.writer().execute(tx -> {
+                if (store.sessions().setState(tx, sid, state, type)) {
+                    var msg = new LinkedHashMap<String, Object>();
+                    msg.put("type", "session");
+                    msg.put("session_id", sid);
+                    msg.put("state", state);
+                    msg.put("attention", type);
+                    tx.broadcast(msg);
+                }
+                return null;
+            });
+        }
+        var out = new LinkedHashMap<String, Object>();
+        out.put("ok", true);
+        out.put("id", null);
+        out.put("ignored", type);
+        res.json(200, out);
+    }
+
+    private static String notificationType(com.fasterxml.jackson.databind.node.ObjectNode request) {
+        if (request == null || !"Notification".equals(request.path("hook_event_name").asText(null))) return null;
+        return request.path("notification_type").asText("");
     }
 
     public void decide(Request req, Response res) throws Exception {

@@ -20,6 +20,8 @@ import java.util.regex.Pattern;
  */
 final class Doctor {
     private static final Pattern HOOK_URL = Pattern.compile("https?://[^\"'\\s]+?/hooks/claude");
+    // installed command hooks carry their server on the command line (UVS_WATCHTOWER_URL='http://...')
+    private static final Pattern WTHOOK_URL = Pattern.compile("UVS_WATCHTOWER_URL=\\\\?[\"']?(https?://[^'\"\\s\\\\]+)");
     static final String WTHOOK_DEFAULT_URL = "http://localhost:4200";
 
     private final CtlEnv env;
@@ -123,8 +125,16 @@ final class Doctor {
                 var base = m.group().substring(0, m.group().length() - "/hooks/claude".length());
                 if (!sameServer(base, client.base())) foreign.add(base);
             }
-            boolean usesWthook = text.contains("wthook");
-            wthook |= usesWthook;
+            boolean usesWthook = text.contains("wthook") || text.contains("WtHook");
+            if (usesWthook) {
+                var w = WTHOOK_URL.matcher(text);
+                boolean named = false;
+                while (w.find()) {
+                    named = true;
+                    if (!sameServer(w.group(1), client.base())) foreign.add(w.group(1));
+                }
+                wthook |= !named; // without a URL of its own, the hook uses the agent's environment
+            }
             if (http || usesWthook) found.add(f + (http ? " (http hooks)" : " (wthook)"));
         }
         if (found.isEmpty()) {

@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
                 ApprovalsCommand.class, ApproveCommand.class, DenyCommand.class,
                 CheckpointCommand.class, CloseCommand.class, CompactCommand.class, ForkCommand.class,
                 RmCommand.class, CleanupCommand.class, SpawnCommand.class, InputCommand.class, AttachCommand.class,
-                SettingsCommand.class, OpenCommand.class, DoctorCommand.class, CompletionCommand.class,
+                SettingsCommand.class, HooksCommand.class, OpenCommand.class, DoctorCommand.class, CompletionCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
                 "  wtctl ls                      sessions that are not terminated",

@@ -116,7 +116,8 @@ public final class SessionFiles {
 
     private static double modifiedSeconds(Path p) {
         try {
-            return Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toMillis() / 1000.0;
+            var t = Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toInstant();
+            return t.getEpochSecond() + t.getNano() / 1e9; // full precision, as the reference's getmtime
         } catch (IOException e) {
             return 0;
         }

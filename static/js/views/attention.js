@@ -5,7 +5,9 @@
 import { needsHuman, state } from "../store.js";
 import * as fmt from "../format.js";
 
+const NAME_WAIT_MS = 3000;
 const notified = new Set();
+const firstSeen = new Map();
 let primed = false;
 
 export function notificationsSupported() {
@@ -32,9 +34,16 @@ export function renderAttention(enabled) {
   const { approvals, waiting, total } = keysNow();
   document.title = total ? `(${total}) Watchtower` : "Watchtower";
   const fresh = [];
+  const now = Date.now();
   for (const a of approvals) {
     const key = "a:" + a.id;
     if (!notified.has(key)) {
+      // the approval can arrive just before its session: wait a moment for the name
+      if (primed && !state.sessions.has(a.session_id)) {
+        if (!firstSeen.has(key)) firstSeen.set(key, now);
+        if (now - firstSeen.get(key) < NAME_WAIT_MS) continue;
+      }
+      firstSeen.delete(key);
       notified.add(key);
       fresh.push({ key, title: `${fmt.displayName(state.sessions.get(a.session_id), a.session_id)} wants to use ${a.tool_name || "a tool"}`,
         body: fmt.clip(a.command || (a.request && a.request.message) || "Approval needed", 180) });

@@ -30,6 +30,7 @@ function build(id) {
   const tools = section("Tools", "d-tools");
   const files = section("Files touched", "d-files");
   const checkpoints = section("Checkpoints", "d-checkpoints");
+  const artifacts = section("Artifacts", "d-artifacts");
   const timeline = section("Timeline", "d-timeline");
   const root = $("detail");
   fill(root,
@@ -37,10 +38,16 @@ function build(id) {
       h("h2", { id: "detail-title" }, "Session"),
       h("button", { type: "button", "data-action": "close-panel", "aria-label": "Close the session panel" }, "✕")),
     h("div", { class: "dscroll" }, head, stats, actions, form,
-      h("div", { class: "dgrid" }, prompts.el, tools.el, files.el, checkpoints.el), timeline.el));
+      h("div", { class: "dgrid" }, prompts.el, tools.el, files.el, checkpoints.el, artifacts.el), timeline.el));
   parts = { head, stats, actions, form, textarea, inputHint, prompts: prompts.body, tools: tools.body,
-    files: files.body, checkpoints: checkpoints.body, timeline: timeline.body };
+    files: files.body, checkpoints: checkpoints.body, artifacts: artifacts.body, timeline: timeline.body };
   openedId = id;
+}
+
+/** The panel lies over the page: what is behind it takes no clicks, focus or screen-reader reading. */
+function setBehindInert(on) {
+  for (const id of ["layout", "tabs"]) $(id).inert = on;
+  document.querySelector("header.top").inert = on;
 }
 
 export function showPanel(id) {
@@ -48,7 +55,7 @@ export function showPanel(id) {
   const panel = $("detail");
   if (panel.hidden) returnFocus = document.activeElement;
   panel.hidden = false;
-  document.body.classList.add("panel-open");
+  setBehindInert(true);
   panel.focus({ preventScroll: true });
 }
 
@@ -56,7 +63,7 @@ export function hidePanel() {
   const panel = $("detail");
   if (panel.hidden) return;
   panel.hidden = true;
-  document.body.classList.remove("panel-open");
+  setBehindInert(false);
   openedId = null;
   parts = null;
   panel.replaceChildren();
@@ -145,6 +152,12 @@ function renderDerived(d) {
           h("span", { class: "muted" }, " " + fmt.timeAgo(c.modified)))))
       : h("p", { class: "empty" }, "No checkpoints yet."),
     h("button", { type: "button", "data-action": "checkpoint" }, "New checkpoint"));
+
+  const arts = d.artifacts || [];
+  fill(parts.artifacts, arts.length
+    ? h("ul", { class: "counts files" }, arts.map(a => h("li", null,
+        h("span", { class: "path", title: a.path }, a.path), h("span", { class: "n" }, fmt.bytes(a.size)))))
+    : h("p", { class: "empty" }, "Nothing under uv-out/sessions/ for this session."));
 }
 
 let lastSig = "";

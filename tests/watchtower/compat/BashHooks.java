@@ -12,6 +12,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -120,7 +121,7 @@ final class BashHooks {
     private void environment(Map<String, String> env, String sessionId) {
         var inherited = new HashMap<>(env);
         for (var key : inherited.keySet()) {
-            var upper = key.toUpperCase(java.util.Locale.ROOT);
+            var upper = key.toUpperCase(Locale.ROOT);
             if (upper.startsWith("UVS_") || upper.startsWith("CLAUDE") || upper.endsWith("_PROXY")) env.remove(key);
         }
         env.put("NO_PROXY", "127.0.0.1,localhost");

@@ -3,6 +3,7 @@ package watchtower.compat;
 import static watchtower.testing.Api.obj;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -36,7 +37,7 @@ final class HookBodies {
     static ObjectNode event(String fixture, String sid) {
         var meta = obj("name", "compat " + sid, "kind", "feature", "purpose", "side by side", "priority", "medium",
                 "persona", "professional");
-        return spliced(CompatFiles.payload(fixture), CompatFiles.eventName(java.nio.file.Path.of(fixture)), sid, meta)
+        return spliced(CompatFiles.payload(fixture), CompatFiles.eventName(Path.of(fixture)), sid, meta)
                 .put("_hook_ts", 1764066276.5);
     }
 

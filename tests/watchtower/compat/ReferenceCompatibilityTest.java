@@ -7,9 +7,12 @@ import static watchtower.testing.Api.obj;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
@@ -56,9 +59,7 @@ class ReferenceCompatibilityTest {
         same("GET /health", get("/health"));
         for (var path : List.of("/sessions/cmp-nosuch", "/sessions/cmp-nosuch/artifacts", "/sessions/cmp-nosuch/checkpoints",
                 "/sessions/cmp-nosuch/checkpoints/latest.md")) {
-            var r = get(path);
-            same("GET " + path, r);
-            assertEquals(404, r.ours().status());
+            sameError("GET " + path, get(path), 404);
         }
     }
 
@@ -131,7 +132,7 @@ class ReferenceCompatibilityTest {
         assertEquals(1, kept.size());
         assertEquals("compat-test", kept.get(0).path("decided_by").asText());
 
-        same("decide an unknown approval", control("/approvals/987654/decide", decide));
+        sameError("decide an unknown approval", control("/approvals/987654/decide", decide), 404);
     }
 
     @Test
@@ -155,12 +156,8 @@ class ReferenceCompatibilityTest {
         same("GET /settings", get("/settings"));
         same("set terminal_app", control("/settings", obj("key", "terminal_app", "value", "iterm")));
         same("GET /settings", get("/settings"));
-        var unknownKey = control("/settings", obj("key", "font", "value", "big"));
-        same("unknown key", unknownKey);
-        assertEquals(400, unknownKey.ours().status());
-        var badValue = control("/settings", obj("key", "terminal_app", "value", "xterm"));
-        same("invalid value", badValue);
-        assertEquals(400, badValue.ours().status());
+        sameError("unknown key", control("/settings", obj("key", "font", "value", "big")), 400);
+        sameError("invalid value", control("/settings", obj("key", "terminal_app", "value", "xterm")), 400);
         same("GET /settings", get("/settings"));
         sameStatus("missing value (422; shapes of the detail differ)", control("/settings", obj("key", "terminal_app")), 422);
         same("set terminal_app back", control("/settings", obj("key", "terminal_app", "value", "auto")));
@@ -178,14 +175,65 @@ class ReferenceCompatibilityTest {
             same("artifacts of " + id, get("/sessions/" + id + "/artifacts"));
             same("checkpoints of " + id, get("/sessions/" + id + "/checkpoints"));
             for (var bad : List.of("..latest.md", "a$b.md", "semi;colon")) {
-                var r = get("/sessions/" + id + "/checkpoints/" + bad);
-                same("checkpoint named " + bad, r);
-                assertEquals(400, r.ours().status());
+                sameError("checkpoint named " + bad, get("/sessions/" + id + "/checkpoints/" + bad), 400);
             }
-            var missing = get("/sessions/" + id + "/checkpoints/latest.md");
-            same("missing checkpoint", missing);
-            assertEquals(404, missing.ours().status());
+            sameError("missing checkpoint", get("/sessions/" + id + "/checkpoints/latest.md"), 404);
         }
+    }
+
+    @Test
+    void artifactsAndCheckpointsOfASessionWithFiles() throws Exception {
+        var i = "cmp-files-i";
+        var cwd = Files.createDirectories(dir.resolve("project-i"));
+        var base = Files.createDirectories(cwd.resolve("uv-out/sessions/" + i));
+        Files.createDirectories(base.resolve("checkpoints"));
+        Files.createDirectories(base.resolve("notes"));
+        var files = List.of(base.resolve("summary.md"), base.resolve("notes/a.txt"),
+                base.resolve("checkpoints/manual-2026-11-25-1024.md"), base.resolve("checkpoints/latest.md"));
+        long second = 1764066000L;
+        for (var file : files) {
+            Files.writeString(file, "# " + file.getFileName() + "\nwritten by the compat test\n");
+            // distinct times with a sub-millisecond part, as real files have
+            second += 60;
+            Files.setLastModifiedTime(file, FileTime.from(Instant.ofEpochSecond(second, 123_456_789)));
+        }
+        same("register with files", ingest("/sessions/register", obj("id", i, "cwd", cwd.toString())));
+
+        var artifacts = get("/sessions/" + i + "/artifacts");
+        same("artifacts", new Both(sortedBy(artifacts.ref(), "path"), sortedBy(artifacts.ours(), "path")));
+        assertEquals(4, artifacts.ours().json().size());
+        // "modified" is the file's mtime in float seconds at full precision, as the reference's
+        // os.path.getmtime (a regression test: ours once cut it to milliseconds).
+        same("checkpoints", get("/sessions/" + i + "/checkpoints"));
+        var text = get("/sessions/" + i + "/checkpoints/latest.md");
+        assertEquals(200, text.ref().status());
+        assertEquals(200, text.ours().status(), text.ours().body());
+        assertEquals(text.ref().body(), text.ours().body());
+    }
+
+    @Test
+    void ingestEdgeCasesTheHooksProduce() {
+        // the send hook without a UVS session id sends uvs_session_id "": Claude's session_id is used
+        var fallback = "cmp-edge-claude-id";
+        var noUvsId = HookBodies.event("PreToolUse--Bash.json", "").put("session_id", fallback);
+        same("event with an empty uvs_session_id", ingest("/events", noUvsId));
+        same("GET /sessions/" + fallback, get("/sessions/" + fallback));
+
+        var h = "cmp-edge-h";
+        same("event without event_type", ingest("/events", obj("session_id", h, "tool_name", "Read")));
+        same("approval without a request", ingest("/approvals", obj("session_id", h, "tool_name", "Bash", "command", "ls")));
+        sameRows("GET /sessions/" + h + "/events", get("/sessions/" + h + "/events"), Set.of(h), 1);
+        assertEquals("Unknown", get("/sessions/" + h + "/events").ours().json().path(0).path("event_type").asText());
+        sameRows("GET /approvals", get("/approvals"), Set.of(h), 1);
+        sameRows("GET /sessions", get("/sessions"), Set.of(h, fallback), 2);
+
+        // an event that names no session at all is still stored and listed
+        var marker = "cmp-orphan-" + System.nanoTime();
+        same("event without a session", ingest("/events", obj("event_type", "Orphan", "command", marker)));
+        var recent = get("/events?limit=1000");
+        JsonCompare.assertCompatible("GET /events (the orphan)", withCommand(recent.ref().json(), marker),
+                withCommand(recent.ours().json(), marker));
+        assertEquals(1, withCommand(recent.ours().json(), marker).size());
     }
 
     @Test
@@ -216,9 +264,54 @@ class ReferenceCompatibilityTest {
         sameStatus("approval without session", ingest("/approvals", obj("tool_name", "Bash")), 422);
         sameStatus("decision out of the set", control("/approvals/1/decide", obj("decision", "maybe")), 422);
         same("GET /sessions/" + g, get("/sessions/" + g));
+
+        // The notify hook without a UVS session id posts session_id "": the reference files the
+        // approval under ""; we file it under the Claude session id the request carries.
+        var claudeId = "cmp-diff-claude-" + System.nanoTime();
+        var request = CompatFiles.payload("PermissionRequest--Bash.json").put("session_id", claudeId);
+        var orphan = ingest("/approvals", obj("session_id", "", "tool_name", "Bash", "command", "ls", "request", request));
+        assertEquals(200, orphan.ref().status(), orphan.ref().body());
+        assertEquals(200, orphan.ours().status(), orphan.ours().body());
+        var refRow = JsonCompare.rowsOf(get("/approvals").ref().json(), Set.of("")).get(0);
+        assertEquals(claudeId, refRow.path("request").path("session_id").asText());
+        assertEquals(1, JsonCompare.rowsOf(get("/approvals").ours().json(), Set.of(claudeId)).size());
+
+        // An unknown approval status: the reference lists nothing (200 []); we refuse it (422).
+        var status = get("/approvals?status=bogus");
+        assertEquals(200, status.ref().status());
+        assertEquals(0, status.ref().json().size());
+        assertEquals(422, status.ours().status(), status.ours().body());
+
+        // A limit that is not a number: FastAPI's query validation answers 422; we answer 400
+        // (bad input that is not a body). A negative limit means "no limit" to SQLite, so the
+        // reference returns every event; we clamp limits to 1..1000.
+        same("an event", ingest("/events", obj("session_id", g, "event_type", "Stop")));
+        var notNumber = get("/events?limit=abc");
+        assertEquals(422, notNumber.ref().status(), notNumber.ref().body());
+        assertEquals(400, notNumber.ours().status(), notNumber.ours().body());
+        var negative = get("/events?limit=-1");
+        assertEquals(200, negative.ours().status());
+        assertEquals(1, negative.ours().json().size(), "clamped to 1");
+        assertTrue(negative.ref().json().size() >= 1, negative.ref().body());
     }
 
     // --- infra ---
+
+    /** A list answer sorted by one text field (directory walks list files in no fixed order). */
+    private static Api.Reply sortedBy(Api.Reply r, String field) {
+        var rows = new ArrayList<JsonNode>();
+        r.json().forEach(rows::add);
+        rows.sort(Comparator.comparing(n -> n.path(field).asText()));
+        return new Api.Reply(r.status(), Api.write(rows), r.headers());
+    }
+
+    private static ArrayNode withCommand(JsonNode list, String command) {
+        var out = Api.JSON.createArrayNode();
+        list.forEach(n -> {
+            if (command.equals(n.path("command").asText())) out.add(n);
+        });
+        return out;
+    }
 
     /** One request's answers from both servers. */
     record Both(Api.Reply ref, Api.Reply ours) {}
@@ -237,8 +330,15 @@ class ReferenceCompatibilityTest {
         return new Both(Http1.post(ref, path, body, true), Http1.post(ours, path, body, true));
     }
 
+    /** Both answered 200 with compatible bodies. */
     private static void same(String what, Both r) {
-        assertEquals(r.ref().status(), r.ours().status(), what + ": status; reference " + r.ref().body() + ", ours " + r.ours().body());
+        sameError(what, r, 200);
+    }
+
+    /** Both answered {@code status} with compatible bodies (for errors: the same detail). */
+    private static void sameError(String what, Both r, int status) {
+        assertEquals(status, r.ref().status(), what + ": reference status; " + r.ref().body());
+        assertEquals(status, r.ours().status(), what + ": our status; " + r.ours().body());
         JsonCompare.assertCompatible(what, r.ref().json(), r.ours().json());
     }
 

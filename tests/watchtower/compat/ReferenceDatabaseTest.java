@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import watchtower.core.Config;
@@ -83,7 +84,14 @@ class ReferenceDatabaseTest {
             assertServes(api, before);
             newEventId = addEvent(api, before, sid);
         }
-        assertEquals(2, DbSnapshot.userVersion(db), "migrated to our schema version");
+        // the same schema a new database gets (our version is 2 or later; a reference file has 0)
+        var fresh = freshDatabase(dir);
+        int version = DbSnapshot.userVersion(db);
+        assertTrue(version >= 2, "user_version after migrating: " + version);
+        assertEquals(DbSnapshot.userVersion(fresh), version, "migrated to the version a new database gets");
+        for (var table : List.of("sessions", "events", "approvals", "settings")) {
+            assertEquals(DbSnapshot.columns(fresh, table), DbSnapshot.columns(db, table), table + " columns");
+        }
         var after = DbSnapshot.read(db);
         assertEquals(before.events().size() + 1, after.events().size());
         assertEquals(newEventId, after.events().get(after.events().size() - 1).path("id").asLong());
@@ -101,9 +109,18 @@ class ReferenceDatabaseTest {
         try (var server = TestServer.start(config)) {
             assertServes(server.api(), after);
         }
-        assertEquals(2, DbSnapshot.userVersion(db));
+        assertEquals(version, DbSnapshot.userVersion(db));
         var again = DbSnapshot.read(db);
         assertEquals(after, again, "opening the database again changed it");
+    }
+
+    /** A database our server created from nothing: the schema a migrated one must match. */
+    private static Path freshDatabase(Path dir) throws Exception {
+        var config = Config.forTests(dir.resolve("fresh"));
+        try (var server = TestServer.start(config)) {
+            assertEquals(200, Http1.get(server.api(), "/health").status());
+        }
+        return config.db();
     }
 
     /** Every row of the snapshot comes back from the API with the values the file holds. */
@@ -152,7 +169,7 @@ class ReferenceDatabaseTest {
         var added = events.get(0);
         assertTrue(added.path("id").asLong() > maxId, "new ids continue after the reference's: " + added);
         assertEquals("Read", added.path("tool_name").asText());
-        var session = JsonCompare.rowsOf(get(api, "/sessions"), java.util.Set.of(sid)).get(0);
+        var session = JsonCompare.rowsOf(get(api, "/sessions"), Set.of(sid)).get(0);
         assertEquals(before.toolCalls().get(sid) + 1, session.path("tool_calls").asLong(), session.toString());
         assertEquals(added.path("created_at"), session.path("last_event_at"));
         return added.path("id").asLong();

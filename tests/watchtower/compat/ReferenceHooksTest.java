@@ -131,7 +131,11 @@ class ReferenceHooksTest {
         var forwarded = CompatFiles.payload("Notification--idle_prompt.json").put("type", "idle_prompt");
         var control = hooks.runToCompletion("watchtower-notify.sh", SID, forwarded.toString()).assertQuietSuccess();
         assertEquals(1, control.curlCalls().size(), control.toString());
-        assertEquals(1, pending(SID).size(), "the forwarded notification is stored once curl has finished");
+        // "waiting for your input" is a session state, not an approval: approving it would type into the prompt
+        var session = Eventually.until("the session idle", () -> api.get("/sessions/" + SID).json(),
+                s -> "idle_prompt".equals(s.path("attention").asText()));
+        assertEquals("idle", session.path("state").asText());
+        assertEquals(List.of(), approvalsOf(SID, "all"));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package watchtower.compat;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -7,6 +8,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Assumptions;
@@ -41,7 +43,7 @@ final class ReferencePeer implements AutoCloseable {
             var err = work.resolve("start-peer.err");
             var pb = new ProcessBuilder(List.of("bash", script.get().toString(), String.valueOf(port), db.toString()))
                     .redirectOutput(out.toFile()).redirectError(err.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
             pb.environment().put("PEER_LOG", work.resolve("peer.log").toString());
             var starter = pb.start();
             // the first start on a machine may apt-get install the Python packages
@@ -81,14 +83,14 @@ final class ReferencePeer implements AutoCloseable {
                 process.destroy();
                 try {
                     process.onExit().get(10, TimeUnit.SECONDS);
-                } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
+                } catch (TimeoutException | ExecutionException e) {
                     process.destroyForcibly();
                     process.onExit().get(5, TimeUnit.SECONDS);
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
+        } catch (TimeoutException | ExecutionException e) {
             throw new IllegalStateException("reference server pid " + process.pid() + " did not stop", e);
         } finally {
             try {

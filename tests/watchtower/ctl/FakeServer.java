@@ -42,10 +42,15 @@ final class FakeServer implements AutoCloseable {
     private volatile Supplier<String> snapshot = () -> "{\"type\":\"snapshot\",\"sessions\":[]}";
 
     FakeServer() throws IOException {
+        this(true);
+    }
+
+    /** Without /live it answers the upgrade 404, as a server older than the live stream would. */
+    FakeServer(boolean withLive) throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setExecutor(executor);
         server.createContext("/", this::handle);
-        server.createContext("/live", this::live);
+        if (withLive) server.createContext("/live", this::live);
         server.start();
     }
 

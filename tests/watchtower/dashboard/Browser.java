@@ -13,6 +13,7 @@ import java.util.function.Function;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -73,7 +74,13 @@ final class Browser implements AutoCloseable {
     }
 
     <T> T waitUntil(String what, Function<WebDriver, T> condition) {
-        return new WebDriverWait(driver, WAIT).withMessage(what).until(condition);
+        return waitUntil(what, WAIT, condition);
+    }
+
+    <T> T waitUntil(String what, Duration timeout, Function<WebDriver, T> condition) {
+        // rows are replaced as live updates arrive: an element gone stale is just "not yet"
+        return new WebDriverWait(driver, timeout).withMessage(what)
+                .ignoring(StaleElementReferenceException.class).until(condition);
     }
 
     WebElement waitFor(String css) {
@@ -98,6 +105,10 @@ final class Browser implements AutoCloseable {
 
     WebElement one(String css) {
         return driver.findElement(By.cssSelector(css));
+    }
+
+    void grantNotifications(String origin) {
+        driver.executeCdpCommand("Browser.grantPermissions", Map.of("permissions", List.of("notifications"), "origin", origin));
     }
 
     /** The viewport of a phone (390x844 CSS pixels, touch), until {@link #desktop()}. */

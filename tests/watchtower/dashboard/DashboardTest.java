@@ -173,8 +173,7 @@ class DashboardTest {
         browser.one("#q").sendKeys("flt med");
         browser.waitUntil("the search leaves one row", d -> visibleIds().equals(List.of("flt-med")));
         assertEquals("flt med", browser.one("#sessions li[data-id='flt-med'] .name mark").getText(), "the match is marked");
-        browser.one("#q").clear();
-        browser.one("#q").sendKeys(Keys.BACK_SPACE);
+        browser.one("#q").sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.DELETE);
         browser.waitUntil("all rows back", d -> visibleIds().containsAll(List.of("flt-high", "flt-low", "flt-med")));
     }
 
@@ -207,6 +206,24 @@ class DashboardTest {
         browser.waitText("#d-timeline", "UserPromptSubmit");
         browser.driver().switchTo().activeElement().sendKeys(Keys.ESCAPE);
         browser.waitGone("#detail");
+    }
+
+    @Test
+    void checkpointFromThePanelIsListedAndReadable() throws Exception {
+        var cwd = Files.createDirectories(dir.resolve("ck-project"));
+        post("/events", obj("session_id", "dash-ck", "session_name", "Checkpointed", "event_type", "SessionStart", "cwd", cwd.toString()));
+        post("/events", obj("session_id", "dash-ck", "event_type", "UserPromptSubmit", "prompt", "remember this prompt"));
+        open();
+        browser.waitFor("#sessions li[data-id='dash-ck'] [data-action='open']").click();
+        browser.waitFor("#d-checkpoints [data-action='checkpoint']").click();
+        browser.waitText("#toasts", "Checkpoint saved: ");
+        var item = browser.waitFor("#d-checkpoints [data-action='show-checkpoint']");
+        assertTrue(item.getText().startsWith("manual-") || item.getText().equals("latest.md"), item.getText());
+        browser.waitText("#d-artifacts", "checkpoints/");
+        item.click();
+        browser.waitText("#ck-content", "remember this prompt");
+        browser.one("#ck-close").click();
+        browser.waitGone("#checkpoints");
     }
 
     @Test
@@ -244,10 +261,12 @@ class DashboardTest {
         browser.waitFor("#sessions li[data-id='dash-export'] [data-action='export']").click();
         var text = browser.waitUntil("the exported text", d -> (String) browser.js("return window.__saved"));
         var lines = text.strip().split("\n");
-        assertEquals(2, lines.length, text);
-        assertEquals("SessionStart", Api.JSON.readTree(lines[0]).path("event_type").asText(), "oldest first");
-        assertEquals("export me", Api.JSON.readTree(lines[1]).path("payload").path("prompt").asText());
-        browser.waitText("#toasts", "Exported 2 events");
+        assertEquals(3, lines.length, text);
+        assertEquals("session", Api.JSON.readTree(lines[0]).path("record").asText(), "the session first");
+        assertEquals("dash-export", Api.JSON.readTree(lines[0]).path("id").asText());
+        assertEquals("SessionStart", Api.JSON.readTree(lines[1]).path("event_type").asText(), "then events, oldest first");
+        assertEquals("export me", Api.JSON.readTree(lines[2]).path("payload").path("prompt").asText());
+        browser.waitText("#toasts", "Exported Exported: 2 events");
     }
 
     @Test
@@ -274,6 +293,108 @@ class DashboardTest {
         } finally {
             browser.desktop();
         }
+    }
+
+    @Test
+    void oneNotificationPerApprovalOnceOptedIn() {
+        Assumptions.assumeTrue(api.get("/live").status() != 404, "GET /live is not on this server yet");
+        browser.grantNotifications(server.url());
+        open();
+        browser.waitText("#conn-text", "live");
+        // record what the page shows, keeping the real Notification behind it
+        browser.js("""
+                window.__notes = [];
+                const Real = window.Notification;
+                window.Notification = class extends Real {
+                  constructor(title, opts) { super(title, opts); window.__notes.push(title); }
+                };""");
+        browser.one("#notify-toggle").click();
+        browser.waitText("#notify-toggle", "Notify: on");
+        post("/events", obj("session_id", "dash-note", "session_name", "Notifier", "event_type", "SessionStart"));
+        long id = createApproval("dash-note", "Bash", "make notify", obj("tool_input", obj("command", "make notify")));
+        browser.waitUntil("one notification", d -> ((Number) browser.js("return window.__notes.length")).intValue() == 1 ? true : null);
+        assertEquals("Notifier wants to use Bash", browser.js("return window.__notes[0]"));
+        // the same approval again (refreshed by a repeated prompt), and more traffic: no second notification
+        createApproval("dash-note", "Bash", "make notify", obj("tool_input", obj("command", "make notify")));
+        post("/events", obj("session_id", "dash-note", "event_type", "Notification", "command", "still waiting"));
+        browser.waitText("#approvals li[data-id='" + id + "']", "make notify");
+        browser.waitText("#hb-log", "still waiting");
+        assertEquals(1L, ((Number) browser.js("return window.__notes.length")).longValue());
+        browser.one("#notify-toggle").click();
+        browser.waitText("#notify-toggle", "Notify: off");
+    }
+
+    @Test
+    void themeToggleSwitchesBetweenLightAndDark() {
+        open();
+        var light = "rgb(246, 248, 250)";
+        var dark = "rgb(13, 17, 23)";
+        String start = (String) browser.js("return document.documentElement.dataset.theme || 'auto'");
+        // auto -> light -> dark -> auto
+        for (int i = 0; i < 3 && !"light".equals(browser.js("return document.documentElement.dataset.theme")); i++) {
+            browser.one("#theme-toggle").click();
+        }
+        assertEquals(light, browser.js("return getComputedStyle(document.body).backgroundColor"), "light theme; started at " + start);
+        browser.one("#theme-toggle").click();
+        assertEquals("dark", browser.js("return document.documentElement.dataset.theme"));
+        assertEquals(dark, browser.js("return getComputedStyle(document.body).backgroundColor"));
+        browser.one("#theme-toggle").click(); // back to auto for the other tests
+        assertEquals("Theme: auto", browser.one("#theme-toggle").getText());
+    }
+
+    @Test
+    void jAndKMoveTheFocusBetweenRowsAndItIsVisible() {
+        post("/events", obj("session_id", "dash-nav-1", "event_type", "SessionStart"));
+        post("/events", obj("session_id", "dash-nav-2", "event_type", "SessionStart"));
+        open();
+        browser.waitFor("#sessions li[data-id='dash-nav-2']");
+        var rows = visibleIds();
+        browser.one("body").sendKeys("j");
+        assertEquals("toggle", browser.js("return document.activeElement.dataset.action"), "j focuses a row's header");
+        assertEquals(rows.get(0), focusedRow(), "j starts at the first row");
+        browser.driver().switchTo().activeElement().sendKeys("j");
+        assertEquals(rows.get(1), focusedRow(), "j moves to the next row");
+        assertFalse("none".equals(browser.js("return getComputedStyle(document.activeElement).outlineStyle")), "the focus is drawn");
+        browser.driver().switchTo().activeElement().sendKeys("k");
+        assertEquals(rows.get(0), focusedRow(), "k moves back");
+        browser.one("body").sendKeys("/");
+        assertEquals("q", browser.driver().switchTo().activeElement().getAttribute("id"), "/ goes to the search box");
+    }
+
+    @Test
+    void inputBoxSendsToAnIdleAgentAndShowsTheAnswer() {
+        post("/events", obj("session_id", "dash-input", "session_name", "Idle one", "event_type", "SessionStart"));
+        post("/events", obj("session_id", "dash-input", "event_type", "Stop"));
+        assertEquals("idle", api.get("/sessions/dash-input").json().path("state").asText(), "Stop leaves the agent idle");
+        open();
+        browser.waitFor("#sessions li[data-id='dash-input'] [data-action='open']").click();
+        var box = browser.waitFor("#input-text");
+        box.sendKeys("please continue");
+        browser.one("#input-send").click();
+        browser.waitUntil("a toast about the input", d -> browser.one("#toasts").getText().contains("Idle one")
+                || browser.one("#toasts").getText().contains("Sending input failed"));
+        var reply = api.post("/sessions/dash-input/input", obj("text", "please continue"));
+        var toast = browser.one("#toasts").getText();
+        if (reply.status() >= 400) assertTrue(toast.contains("Sending input failed: " + reply.detail()), toast);
+        else assertTrue(toast.contains("Sent to Idle one"), toast);
+    }
+
+    @Test
+    @Order(Integer.MAX_VALUE) // last: its 200 sessions would push the other tests' rows off the first page
+    void hundredsOfSessionsAndAnEventBurstStayBounded() {
+        for (int i = 0; i < 200; i++) post("/events", obj("session_id", "many-" + i, "session_name", "many " + i, "event_type", "SessionStart"));
+        open();
+        browser.waitUntil("the first page of rows", d -> browser.all("#sessions > li").size() == 150);
+        assertTrue(browser.one("#more").getText().startsWith("Show more"), browser.one("#more").getText());
+        browser.one("#more").click();
+        browser.waitUntil("every row", d -> browser.all("#sessions > li").size() >= 200);
+        browser.waitText("#conn-text", "live");
+        for (int i = 0; i < 250; i++) {
+            post("/events", obj("session_id", "many-" + (i % 200), "event_type", "PreToolUse", "tool_name", "Bash", "command", "step " + i));
+        }
+        browser.waitText("#hb-log", "step 249");
+        assertEquals(200L, ((Number) browser.js("return document.querySelectorAll('#hb-log > li').length")).longValue(),
+                "the feed keeps the newest 200 lines");
     }
 
     @Test
@@ -330,6 +451,10 @@ class DashboardTest {
         // read in the page in one go: rows are replaced as live updates arrive
         return ((List<?>) browser.js("return [...document.querySelectorAll('#sessions > li')].map(e => e.dataset.id)"))
                 .stream().map(String::valueOf).toList();
+    }
+
+    String focusedRow() {
+        return (String) browser.js("const li = document.activeElement.closest('#sessions > li'); return li && li.dataset.id");
     }
 
     void assertNoSidewaysScroll(String where) {

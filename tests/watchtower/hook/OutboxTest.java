@@ -58,6 +58,18 @@ class OutboxTest {
     }
 
     @Test
+    void aSpoolOfOnlyBrokenLinesIsCleanedByAFlush() throws Exception {
+        try (var sink = Sink.start()) {
+            var spool = spool();
+            spool.append(SpoolTest.request(0));
+            java.nio.file.Files.writeString(spool.file(), "{\"id\":\"cut\n", java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(outbox(spool, sink.url()).flush());
+            assertTrue(spool.isEmpty(), "nothing left that every later run would trip over");
+            assertEquals(List.of(), sink.drain());
+        }
+    }
+
+    @Test
     void noTimeLeftMeansSpooledWithoutTrying() throws Exception {
         try (var sink = Sink.start()) {
             var spool = spool();
