@@ -19,7 +19,9 @@ import watchtower.store.Store;
  * is one (no keys at all), else by keystrokes when the session runs in {@code uvs_<id>} on our
  * socket, else not at all (the decision is recorded and the terminal still asks). Only a
  * permission prompt is ever answered by keys: an {@code idle_prompt} or {@code agent_needs_input}
- * notification has no "1. Yes" to press, and typing "1" and Enter there would send a prompt.
+ * notification (a reference database holds such approvals) has no "1. Yes" to press, and "1"
+ * and Enter at the input line would send a prompt; and Keystrokes itself types only while the
+ * pane shows the widget.
  */
 public final class ApprovalActuator implements ApprovalsApi.Decider {
     private static final DateTimeFormatter STORED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
@@ -42,8 +44,7 @@ public final class ApprovalActuator implements ApprovalsApi.Decider {
         if (sessionId == null || !tmux.has(sessionId)) return false;
         var approval = store.approvals().find(approvalId);
         if (approval.isEmpty() || !isPermissionPrompt(approval.get())) return false;
-        var session = store.sessions().find(sessionId);
-        if (session.isPresent() && "idle_prompt".equals(session.get().get("attention"))) return false;
+        // an idle session shows its input line, not the widget: Keystrokes sends nothing there
         return keystrokes.answer(sessionId, approve, createdAt(approval.get()));
     }
 

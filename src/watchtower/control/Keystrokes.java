@@ -49,7 +49,8 @@ public final class Keystrokes {
         if (!longUp) pauseUntil(firstSeen + timing.settle().toNanos());
 
         var shown = snapshot(sessionId);
-        if (shown.isEmpty()) return false; // answered in the terminal meanwhile: not by us
+        // answered in the terminal meanwhile (not by us), or another prompt is up now: not ours to answer
+        if (shown.isEmpty() || !shown.equals(widget)) return false;
         for (int attempt = 1; attempt <= timing.tries(); attempt++) {
             boolean sent = approve ? tmux.sendKeys(sessionId, "1", "Enter") : tmux.sendKeys(sessionId, "Escape");
             if (!sent) return false; // the session is gone

@@ -60,7 +60,7 @@ public final class Tmux {
             cmd.add(k + "=" + v);
         });
         cmd.add("--");
-        //BREAK if (argv.size() == 1) cmd.add("env");
+        if (argv.size() == 1) cmd.add("env");
         cmd.addAll(argv);
         return tmux(cmd.toArray(String[]::new));
     }

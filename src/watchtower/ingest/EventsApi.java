@@ -92,9 +92,17 @@ public final class EventsApi {
         if (in.sessionId() != null) {
             var before = store.sessions().find(tx, in.sessionId());
             boolean wasTerminated = before.map(r -> "terminated".equals(r.get("state"))).orElse(false);
-            store.sessions().upsert(tx, in.session());
+            boolean created = store.sessions().upsert(tx, in.session());
             store.sessions().countEvent(tx, in.sessionId(), in.toolName() != null, at);
             if (in.eventType() != null) sessionEvents.apply(tx, in.sessionId(), in.eventType(), in.payload(), wasTerminated);
+            if (created) {
+                // dashboards learn of new sessions from "session" messages (the reference's only adds rows then)
+                var msg = new LinkedHashMap<String, Object>();
+                msg.put("type", "session");
+                msg.put("session_id", in.sessionId());
+                msg.put("session", store.sessions().find(tx, in.sessionId()).orElse(Map.of()));
+                tx.broadcast(msg);
+            }
         }
         tx.broadcast(eventMessage(id.get(), in, at));
         return id;

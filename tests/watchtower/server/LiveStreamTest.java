@@ -52,6 +52,9 @@ class LiveStreamTest {
             server.api().post("/approvals", obj("session_id", "s1", "tool_name", "Bash", "command", "ls"));
             server.api().post("/events", obj("session_id", "s1", "event_type", "UserPromptSubmit"));
 
+            var created = next(messages);
+            assertEquals("session", created.path("type").asText(), "a new session is announced with its row");
+            assertEquals("s1", created.path("session").path("id").asText());
             var event = next(messages);
             assertEquals("event", event.path("type").asText());
             assertEquals("PreToolUse", event.path("event_type").asText());
