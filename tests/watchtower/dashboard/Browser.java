@@ -47,6 +47,11 @@ final class Browser implements AutoCloseable {
     }
 
     static Browser start() throws IOException {
+        return start(new String[0]);
+    }
+
+    /** With extra Chromium flags, e.g. --host-resolver-rules to point a made-up name at loopback. */
+    static Browser start(String... extraArguments) throws IOException {
         System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
         var profile = Files.createTempDirectory("wt-chromium-");
         var options = new ChromeOptions();
@@ -54,6 +59,7 @@ final class Browser implements AutoCloseable {
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
                 "--window-size=1400,900", "--user-data-dir=" + profile);
+        options.addArguments(extraArguments);
         var service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File(CHROMEDRIVER.toString()))
                 .usingAnyFreePort()
