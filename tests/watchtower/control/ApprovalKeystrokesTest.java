@@ -71,16 +71,31 @@ class ApprovalKeystrokesTest {
     }
 
     @Test
-    void anIdlePromptNotificationIsNeverAnsweredWithOne() throws Exception {
-        // even with a widget on screen: the approval is about the idle input line, not this prompt
+    void anIdlePromptApprovalIsNeverAnsweredWithOne() throws Exception {
+        // even with a widget on screen: the approval is about the idle input line, not this prompt.
+        // A reference database holds such rows (its notify hook forwarded every Notification).
         var agent = owned("a3", "widget");
-        var notification = fixture("Notification--idle_prompt.json");
-        var created = api.post("/approvals", obj("session_id", "a3", "tool_name", "",
-                "command", notification.path("message").asText(), "request", notification));
-        var reply = api.post("/approvals/" + created.json().path("id").asLong() + "/decide", obj("decision", "approve"));
+        var store = server.server().store();
+        var notification = Api.write(fixture("Notification--idle_prompt.json"));
+        long approval = store.writer().execute(tx -> store.approvals().insertPending(tx, "a3", "",
+                "Claude is waiting for your input", notification, null));
+        var reply = api.post("/approvals/" + approval + "/decide", obj("decision", "approve"));
         assertEquals(200, reply.status(), reply.body());
         assertFalse(reply.json().path("actuated").asBoolean());
         assertEquals(List.of(), agent.keysUpToSentinel(tmux, "uvs_a3"), "nothing typed");
+    }
+
+    @Test
+    void aSessionWhoseAttentionIsTheIdlePromptGetsNoKeys() throws Exception {
+        var agent = owned("a7", "idle");
+        long approval = permissionPrompt("a7");
+        // the prompt was answered in the terminal and the turn ended: Claude Code waits for input
+        var idle = fixture("Notification--idle_prompt.json");
+        api.post("/approvals", obj("session_id", "a7", "command", idle.path("message").asText(), "request", idle));
+        assertEquals("idle_prompt", api.get("/sessions/a7").json().path("attention").asText());
+        var reply = api.post("/approvals/" + approval + "/decide", obj("decision", "approve"));
+        assertFalse(reply.json().path("actuated").asBoolean());
+        assertEquals(List.of(), agent.keysUpToSentinel(tmux, "uvs_a7"));
     }
 
     @Test
