@@ -41,6 +41,8 @@ import watchtower.testing.TestServer;
 class ClaudeCodeE2ETest {
     static final ObjectMapper JSON = new ObjectMapper();
     static final Duration TURN = Duration.ofSeconds(60);
+    /** After the turn's last hook, the server has had ample time to read the transcript. */
+    static final Duration TOKENS = Duration.ofSeconds(20);
 
     @TempDir
     Path dir;
@@ -302,7 +304,7 @@ class ClaudeCodeE2ETest {
         var got = poll(() -> {
             var s = server.api().get("/sessions/" + sid).json();
             return s.path("output_tokens").asLong() == want.output() ? s : null;
-        }, "output_tokens " + want.output() + " (session: " + server.api().get("/sessions/" + sid).body() + ")");
+        }, "output_tokens " + want.output() + " (session: " + server.api().get("/sessions/" + sid).body() + ")", TOKENS);
         assertEquals(want.input(), got.path("fresh_input_tokens").asLong(), "input");
         assertEquals(want.cacheCreation(), got.path("cache_creation_tokens").asLong(), "cache creation");
         assertEquals(want.cacheRead(), got.path("cache_read_tokens").asLong(), "cache read");
@@ -369,12 +371,16 @@ class ClaudeCodeE2ETest {
     }
 
     static <T> T poll(java.util.function.Supplier<T> probe, String what) throws InterruptedException {
-        long end = System.nanoTime() + TURN.toNanos();
+        return poll(probe, what, TURN);
+    }
+
+    static <T> T poll(java.util.function.Supplier<T> probe, String what, Duration timeout) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < end) {
             var v = probe.get();
             if (v != null) return v;
             TimeUnit.MILLISECONDS.sleep(100);
         }
-        throw new AssertionError("not within " + TURN.toSeconds() + " s: " + what);
+        throw new AssertionError("not within " + timeout.toSeconds() + " s: " + what);
     }
 }

@@ -22,6 +22,7 @@ final class Tmux implements AutoCloseable {
     private static final List<String> PASSED_ON = List.of("PATH", "USER", "LOGNAME");
 
     private final String socket = "wt-e2e-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(6));
+    private volatile Path socketPath;
 
     String socket() {
         return socket;
@@ -34,6 +35,7 @@ final class Tmux implements AutoCloseable {
         env.forEach((k, v) -> args.add(k + "=" + v));
         args.addAll(command);
         run(args);
+        socketPath = Path.of(run(List.of("display-message", "-p", "#{socket_path}")).strip());
     }
 
     /** The pane's text, wrapped lines joined. */
@@ -57,12 +59,21 @@ final class Tmux implements AutoCloseable {
         return Long.parseLong(run(List.of("display-message", "-p", "-t", session, "#{pane_pid}")).trim());
     }
 
+    /** Kills the server and removes its socket file, which tmux 3.3a leaves behind. */
     @Override
     public void close() {
         try {
             run(List.of("kill-server"));
         } catch (AssertionError e) {
             // no server left: nothing to kill
+        }
+        var path = socketPath;
+        if (path != null && path.getFileName().toString().equals(socket)) {
+            try {
+                java.nio.file.Files.deleteIfExists(path);
+            } catch (IOException e) {
+                // a stale socket file in /tmp is harmless
+            }
         }
     }
 

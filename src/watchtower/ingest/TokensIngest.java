@@ -36,6 +36,14 @@ public final class TokensIngest implements AutoCloseable {
     private final Set<String> queued = ConcurrentHashMap.newKeySet();
     private final ExecutorService background = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
             new LinkedBlockingQueue<>(1000), Threads.named("tokens", true), new ThreadPoolExecutor.DiscardPolicy());
+    private final java.util.concurrent.ScheduledExecutorService later =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(Threads.named("tokens-later", true));
+
+    /**
+     * Claude Code writes a turn's last transcript line up to ~100 ms after the Stop hook fires
+     * (measured), so a refresh on Stop reads again a little later to count that response too.
+     */
+    static final long SECOND_PASS_MS = 1500;
 
     public TokensIngest(Store store) {
         this.store = store;
@@ -50,7 +58,7 @@ public final class TokensIngest implements AutoCloseable {
         return summary(totals);
     }
 
-    /** Schedules a refresh; several requests for one session while it waits collapse into one. */
+    /** Schedules a refresh now and a second pass shortly after; requests while one waits collapse into it. */
     public void refreshLater(String sessionId, String transcriptPath) {
         Path path;
         try {
@@ -58,6 +66,15 @@ public final class TokensIngest implements AutoCloseable {
         } catch (ApiError e) {
             return;
         }
+        refresh(sessionId, path);
+        try {
+            later.schedule(() -> refresh(sessionId, path), SECOND_PASS_MS, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            // shutting down: the first pass is all there will be
+        }
+    }
+
+    private void refresh(String sessionId, Path path) {
         if (!queued.add(sessionId)) return;
         background.execute(() -> {
             queued.remove(sessionId);
@@ -127,6 +144,7 @@ public final class TokensIngest implements AutoCloseable {
 
     @Override
     public void close() {
+        later.shutdownNow();
         background.shutdownNow();
     }
 }
