@@ -1,14 +1,13 @@
 // Wires the dashboard together: takes the token from the address, authenticates (which also
-// sets the cookie the WebSocket needs), loads sessions, approvals and recent events, follows
-// /live (resyncing from its snapshot after every reconnect), and connects views to actions.
-// While the live stream is down the page refreshes over plain HTTP every few seconds.
+// sets the cookie the WebSocket needs), starts the sync with the server (sync.js), and connects
+// the views' delegated listeners and the keyboard to actions.
 
-import { api, takeTokenFromUrl, token, forgetToken, startCookieSession, setUnauthorizedHandler } from "./api.js";
+import { takeTokenFromUrl, token, forgetToken, startCookieSession, setUnauthorizedHandler } from "./api.js";
 import { startLive } from "./live.js";
 import * as store from "./store.js";
-import { state, subscribe, changed, sinceMillis } from "./store.js";
+import { state, subscribe, changed } from "./store.js";
 import * as actions from "./actions.js";
-import { toApiStamp } from "./format.js";
+import { loadAll, refetchFiltered, onLive, poll } from "./sync.js";
 import { $, saveFile } from "./views/h.js";
 import { renderSessions, bindSessions } from "./views/sessions.js";
 import { renderApprovals, bindApprovals } from "./views/approvals.js";
@@ -23,7 +22,6 @@ import { bindKeys } from "./views/keys.js";
 import * as header from "./views/header.js";
 
 const POLL_MS = 8000;
-const REFETCH_MS = 700;
 let live = null;
 let stopped = false;
 
@@ -56,157 +54,8 @@ async function toggleNotify() {
   header.renderNotifyToggle(prefs.notify);
 }
 
-// --- loading ---
-
-function serverFilters() {
-  const f = state.filters;
-  const since = sinceMillis(f);
-  return { q: f.q, kind: f.kind, priority: f.priority, state: f.state, since: since == null ? null : toApiStamp(since), limit: 1000 };
-}
-
-async function loadAll() {
-  const [sessions, pending, events, settings] = await Promise.all([
-    api.sessions({ limit: 1000 }),
-    api.approvals("pending"),
-    api.recentEvents(100),
-    api.settings().catch(() => ({})),
-  ]);
-  store.setSessions(sessions, { replace: true });
-  store.setApprovals(pending);
-  store.replaceFeed(events);
-  state.settings = settings || {};
-  changed("settings");
-  header.hideBanner();
-}
-
-/** With filters set, ask the server too: the first 1000 sessions may not hold every match. */
-let filterTimer = 0;
-function refetchFiltered() {
-  clearTimeout(filterTimer);
-  filterTimer = setTimeout(async () => {
-    const params = serverFilters();
-    if (Object.entries(params).every(([k, v]) => k === "limit" || v == null || v === "" || v === "all")) return;
-    try {
-      store.setSessions(await api.sessions(params));
-    } catch (e) {
-      if (e.status !== 401) toast("Filtering on the server failed: " + e.message, "err");
-    }
-  }, 250);
-}
-
-// --- live updates: coalesce per-session refetches so a burst costs a few requests ---
-
-const staleSessions = new Set();
-let staleTimer = 0;
-let approvalsTimer = 0;
-let detailTimer = 0;
-
-function refetchSession(id) {
-  if (!id) return;
-  staleSessions.add(id);
-  if (!staleTimer) staleTimer = setTimeout(flushStale, REFETCH_MS);
-}
-
-async function flushStale() {
-  staleTimer = 0;
-  const ids = [...staleSessions];
-  staleSessions.clear();
-  try {
-    if (ids.length > 20) {
-      store.setSessions(await api.sessions({ limit: 1000 }));
-      return;
-    }
-    await Promise.all(ids.map(async id => {
-      try {
-        store.mergeSession(id, await api.session(id));
-      } catch (e) {
-        if (e.status === 404) store.removeSession(id);
-      }
-    }));
-  } catch {
-    // the next event or poll tries again
-  }
-}
-
-function refetchApprovalsSoon() {
-  if (!approvalsTimer) approvalsTimer = setTimeout(() => { approvalsTimer = 0; actions.refreshApprovals(); }, 300);
-}
-
-function refetchDetailSoon(id) {
-  if (!state.detail || state.detail.id !== id || detailTimer) return;
-  detailTimer = setTimeout(() => { detailTimer = 0; if (state.detail) actions.reloadDetailEvents(state.detail.id); }, 1000);
-}
-
-function onLive(msg) {
-  switch (msg.type) {
-    case "snapshot":
-      store.setSessions(msg.sessions || [], { replace: true });
-      // a reconnect may follow a server restart: approvals and the feed are resynced too
-      actions.refreshApprovals();
-      api.recentEvents(100).then(store.replaceFeed, () => {});
-      refetchFiltered();
-      if (state.detail) actions.reloadDetailEvents(state.detail.id);
-      header.hideBanner();
-      break;
-    case "event": {
-      store.pushEvents([msg]);
-      const s = state.sessions.get(msg.session_id);
-      if (s) {
-        store.mergeSession(msg.session_id, {
-          last_event_at: msg.created_at || s.last_event_at,
-          tool_calls: (Number(s.tool_calls) || 0) + (msg.tool_name ? 1 : 0),
-          event_count: (Number(s.event_count) || 0) + 1,
-        });
-      }
-      refetchSession(msg.session_id); // new session, or its state and tokens moved
-      refetchDetailSoon(msg.session_id);
-      break;
-    }
-    case "approval":
-      if (msg.id == null) break;
-      if (msg.status && msg.status !== "pending") {
-        store.dropApproval(msg.id);
-      } else {
-        store.putApproval({ id: msg.id, session_id: msg.session_id, tool_name: msg.tool_name, command: msg.command,
-          created_at: state.approvals.get(Number(msg.id))?.created_at || toApiStamp(Date.now()) });
-        refetchApprovalsSoon(); // for the request (tool_input) the card shows
-      }
-      refetchSession(msg.session_id);
-      break;
-    case "session": {
-      const id = msg.session_id || (msg.session && msg.session.id);
-      if (!id) break;
-      const { type, session_id, session, ok, ...fields } = msg;
-      if (state.sessions.has(id)) store.mergeSession(id, { ...(session || {}), ...fields });
-      refetchSession(id);
-      break;
-    }
-    case "checkpoint":
-      actions.checkpointChanged(msg.session_id);
-      break;
-    case "session_deleted":
-      if (msg.session_id) store.removeSession(msg.session_id);
-      break;
-    case "cleanup":
-      store.clearAll();
-      store.replaceFeed([]);
-      break;
-  }
-}
-
 function onLiveStatus(status, detail) {
   store.setConn(status, detail);
-}
-
-/** While the stream is down, keep the page useful over plain HTTP. */
-async function poll() {
-  if (stopped || state.conn.status === "live" || document.visibilityState !== "visible") return;
-  try {
-    await loadAll();
-    refetchFiltered();
-  } catch (e) {
-    if (e.status !== 401) header.showBanner("Cannot reach Watchtower: " + e.message + ". Retrying…");
-  }
 }
 
 // --- authentication ---
@@ -214,6 +63,7 @@ async function poll() {
 function unauthorized(reason) {
   if (stopped) return;
   stopped = true;
+  state.authed = false;
   if (live) live.stop();
   forgetToken();
   showAuth(reason);
@@ -245,11 +95,13 @@ async function authenticate() {
 // --- wiring ---
 
 function wire() {
-  subscribe(["sessions", "filters"], renderSessions);
-  subscribe(["sessions", "filters"], renderCost);
+  // nothing needs every frame of a burst: each redraw costs a paint, so the list, chart and
+  // feed are redrawn a few times a second at most (approvals and the title at once)
+  subscribe(["sessions", "filters"], renderSessions, 250);
+  subscribe(["sessions", "filters"], renderCost, 1000);
   subscribe(["approvals", "sessions", "attention"], renderApprovals);
   subscribe(["approvals", "sessions", "attention"], () => renderAttention(prefs.notify));
-  subscribe(["feed", "sessions"], renderFeed);
+  subscribe(["feed", "sessions"], renderFeed, 150);
   subscribe(["search"], renderSearch);
   subscribe(["detail"], renderDetail);
   subscribe(["conn"], header.renderConn);

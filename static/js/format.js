@@ -32,14 +32,18 @@ export function timeAgo(ts, now = Date.now()) {
   return duration(d) + " ago";
 }
 
+// Formatters are made once: toLocaleString() builds a new one per call, which dominated a fast stream.
+const DATE_TIME = new Intl.DateTimeFormat([], { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
+const CLOCK = new Intl.DateTimeFormat([], { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
+
 export function dateTime(ts) {
   const t = toMillis(ts);
-  return Number.isNaN(t) ? "—" : new Date(t).toLocaleString([], { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
+  return Number.isNaN(t) ? "—" : DATE_TIME.format(t);
 }
 
 export function clock(ts) {
   const t = toMillis(ts);
-  return new Date(Number.isNaN(t) ? Date.now() : t).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
+  return CLOCK.format(Number.isNaN(t) ? Date.now() : t);
 }
 
 export function count(n) {

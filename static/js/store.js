@@ -26,10 +26,14 @@ const subscribers = [];
 const dirty = new Set();
 let frame = 0;
 let timer = 0;
+let retryTimer = 0;
 
-/** Calls fn(topicsThatChanged) after changes to any of the given topics, once per frame. */
-export function subscribe(topics, fn) {
-  subscribers.push({ topics: new Set(topics), fn });
+/**
+ * Calls fn(topicsThatChanged) after changes to any of the given topics, once per frame, and
+ * no more often than every minInterval ms (later changes wait, none are lost).
+ */
+export function subscribe(topics, fn, minInterval = 0) {
+  subscribers.push({ topics: new Set(topics), fn, minInterval, last: 0, held: new Set() });
 }
 
 /** Marks topics as changed; subscribers run on the next frame (or soon, in a hidden tab). */
@@ -48,14 +52,30 @@ function flush() {
   timer = 0;
   const topics = new Set(dirty);
   dirty.clear();
+  const now = performance.now();
+  let retry = Infinity;
   for (const s of subscribers) {
-    if ([...s.topics].some(t => topics.has(t))) {
-      try {
-        s.fn(topics);
-      } catch (e) {
-        console.error("render failed", e);
-      }
+    const mine = new Set([...s.held, ...[...topics].filter(t => s.topics.has(t))]);
+    if (!mine.size) continue;
+    const wait = s.last + s.minInterval - now;
+    if (wait > 0) {
+      s.held = mine; // too soon: keep what changed for a later flush
+      retry = Math.min(retry, wait);
+      continue;
     }
+    s.held = new Set();
+    s.last = now;
+    try {
+      s.fn(mine);
+    } catch (e) {
+      console.error("render failed", e);
+    }
+  }
+  if (retry !== Infinity && !retryTimer) {
+    retryTimer = setTimeout(() => {
+      retryTimer = 0;
+      changed();
+    }, retry);
   }
 }
 

@@ -5,7 +5,7 @@
 
 import { state, needsHuman } from "../store.js";
 import * as fmt from "../format.js";
-import { $, h } from "./h.js";
+import { $, h, setText, setHidden } from "./h.js";
 import { diffNode } from "./diff.js";
 
 function input(a) {
@@ -99,9 +99,9 @@ export function renderApprovals() {
   const total = list.length + waiting.length;
   const sig = JSON.stringify([list, waiting.map(s => [s.id, s.name, s.attention, s.cwd, s.last_event_at]),
     list.map(a => who(a.session_id)), Math.floor(now / 15000)]);
-  $("appr-count").textContent = total ? `(${total})` : "";
-  $("tab-appr-count").textContent = total ? `(${total})` : "";
-  $("approvals-empty").hidden = total > 0;
+  setText($("appr-count"), total ? `(${total})` : "");
+  setText($("tab-appr-count"), total ? `(${total})` : "");
+  setHidden($("approvals-empty"), total > 0);
   if (sig === lastSig) return;
   lastSig = sig;
 

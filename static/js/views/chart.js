@@ -4,7 +4,7 @@
 
 import { lastActivity, visibleSessions } from "../store.js";
 import * as fmt from "../format.js";
-import { $, h, svg, fill } from "./h.js";
+import { $, h, svg, fill, setText } from "./h.js";
 
 const W = 600, H = 100;
 
@@ -21,7 +21,7 @@ export function renderCost() {
   if (sig === lastSig) return;
   lastSig = sig;
 
-  $("cost-total").textContent = "— " + fmt.cost(total) + (unknown ? ` (+${unknown} unknown)` : "");
+  setText($("cost-total"), "— " + fmt.cost(total) + (unknown ? ` (+${unknown} unknown)` : ""));
   const box = $("cost-chart");
   if (priced.length === 0) {
     fill(box, h("p", { class: "empty" }, unknown ? `No priced sessions yet (${unknown} with unknown cost).` : "No cost recorded yet."));

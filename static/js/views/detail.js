@@ -5,7 +5,7 @@
 
 import { state } from "../store.js";
 import * as fmt from "../format.js";
-import { $, h, fill, keepFocus } from "./h.js";
+import { $, h, fill, keepFocus, setText } from "./h.js";
 
 let openedId = null;
 let returnFocus = null;
@@ -182,7 +182,7 @@ export function renderDetail() {
 
 function draw(d, s) {
   const st = s.state || "idle";
-  $("detail-title").textContent = s.name || s.id;
+  setText($("detail-title"), s.name || s.id);
   fill(parts.head,
     h("span", { class: "pill s-" + st }, fmt.stateLabel(st)),
     st === "awaiting_human" && s.attention ? h("span", { class: "attn" }, fmt.attentionLabel(s.attention)) : null,

@@ -1,10 +1,10 @@
 // The heartbeat feed: a capped log of recent events, appended in batches (one fragment per
-// frame) and trimmed from the top; it follows the newest line only while the reader is at the
+// redraw) and trimmed from the top; it follows the newest line only while the reader is at the
 // bottom, so scrolling back to read is not yanked away. Also draws event search results.
 
 import { state, FEED_MAX } from "../store.js";
 import * as fmt from "../format.js";
-import { $, h, fill } from "./h.js";
+import { $, h, fill, setText, setHidden } from "./h.js";
 
 let drawnSeq = 0;
 let drawnEpoch = -1;
@@ -43,11 +43,12 @@ function refreshNames(log) {
 export function renderFeed(topics) {
   const log = $("hb-log");
   const body = $("hb-body");
-  const atBottom = body.scrollHeight - body.scrollTop - body.clientHeight < 40;
+  let resynced = false;
   if (drawnEpoch !== state.feedEpoch) {
     log.replaceChildren();
     drawnEpoch = state.feedEpoch;
     drawnSeq = state.feedSeq - state.feed.length;
+    resynced = true;
   }
   const fresh = Math.min(state.feedSeq - drawnSeq, state.feed.length);
   if (fresh > 0) {
@@ -58,9 +59,11 @@ export function renderFeed(topics) {
   }
   while (log.childElementCount > FEED_MAX) log.firstElementChild.remove();
   if (topics && topics.has("sessions")) refreshNames(log);
-  $("hb-empty").hidden = log.childElementCount > 0;
-  $("hb-count").textContent = log.childElementCount ? `(${log.childElementCount})` : "";
-  if (atBottom) body.scrollTop = body.scrollHeight;
+  setHidden($("hb-empty"), log.childElementCount > 0);
+  setText($("hb-count"), log.childElementCount ? `(${log.childElementCount})` : "");
+  // after that, CSS scroll anchoring (#hb-anchor) keeps a reader at the bottom following new
+  // lines and leaves one who scrolled up where they are, without measuring the page per frame
+  if (resynced) body.scrollTop = body.scrollHeight;
 }
 
 export function renderSearch() {

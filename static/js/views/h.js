@@ -68,3 +68,15 @@ export function saveFile(filename, text, type = "application/x-ndjson") {
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10000);
 }
+
+/**
+ * Sets text or visibility only when it differs: writing the same text still replaces the text
+ * node, and each such write outside a contained pane costs a repaint of the whole page.
+ */
+export function setText(el, text) {
+  if (el.textContent !== text) el.textContent = text;
+}
+
+export function setHidden(el, hidden) {
+  if (el.hidden !== hidden) el.hidden = hidden;
+}

@@ -3,7 +3,7 @@
 // used on narrow screens.
 
 import { state } from "../store.js";
-import { $ } from "./h.js";
+import { $, setText, setHidden } from "./h.js";
 
 const CONN_TEXT = { connecting: "connecting…", live: "live", offline: "offline" };
 
@@ -11,7 +11,7 @@ export function renderConn() {
   const { status, detail } = state.conn;
   const el = $("conn");
   el.className = "conn " + status;
-  $("conn-text").textContent = CONN_TEXT[status] || status;
+  setText($("conn-text"), CONN_TEXT[status] || status);
   el.title = status === "live" ? "Live updates are on"
     : status === "offline" ? "Live updates are off (" + (detail || "reconnecting") + "); the page refreshes every few seconds meanwhile"
     : "Connecting to the live stream";
@@ -62,7 +62,7 @@ export function renderSettings() {
 
 export function renderFilters() {
   const f = state.filters;
-  $("date-range").hidden = f.time !== "custom";
+  setHidden($("date-range"), f.time !== "custom");
   for (const [id, key] of [["f-time", "time"], ["f-priority", "priority"], ["f-kind", "kind"], ["f-state", "state"]]) {
     if ($(id).value !== f[key]) $(id).value = f[key];
   }

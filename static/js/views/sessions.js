@@ -4,7 +4,7 @@
 
 import { state, visibleSessions } from "../store.js";
 import * as fmt from "../format.js";
-import { $, h } from "./h.js";
+import { $, h, setText, setHidden } from "./h.js";
 
 const rows = new Map(); // id -> { el, sig }
 
@@ -90,11 +90,11 @@ export function renderSessions() {
   const now = Date.now();
   const keep = new Set();
 
-  $("sess-count").textContent = all.length ? `(${all.length})` : "";
-  $("sessions-empty").hidden = all.length > 0;
+  setText($("sess-count"), all.length ? `(${all.length})` : "");
+  setHidden($("sessions-empty"), all.length > 0);
   const more = $("more");
-  more.hidden = all.length <= shown.length;
-  more.textContent = `Show more (${all.length - shown.length} hidden)`;
+  setHidden(more, all.length <= shown.length);
+  setText(more, `Show more (${all.length - shown.length} hidden)`);
 
   let cursor = list.firstElementChild;
   for (const s of shown) {
