@@ -82,9 +82,20 @@ class ProcessesTest {
     // --- infra ---
 
     /** Until bash has exec'd sleep (and set up its trap before that). */
+    // During execve the kernel points /proc/<pid>/exe at the new program before it lays out the
+    // new argv and environment, so wait for the command line of sleep itself, not only its exe.
     private static void awaitExec(Process p) {
         Eventually.until("the exec of sleep", () -> ProcessHandle.of(p.pid()).flatMap(h -> h.info().command()).orElse(""),
                 c -> c.endsWith("/sleep"));
+        Eventually.until("sleep's command line", () -> cmdline(p.pid()), c -> c.endsWith("\u000060\u0000") || c.endsWith(" 60"));
+    }
+
+    private static String cmdline(long pid) {
+        try {
+            return new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            return "";
+        }
     }
 
     private Process start(List<String> argv, String sessionId) throws Exception {
