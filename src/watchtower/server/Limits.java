@@ -1,7 +1,7 @@
 package watchtower.server;
 
 /**
- * Limits of the JDK HttpServer, which it reads once from system properties when the first
+ * Limits and socket options of the JDK HttpServer, which it reads once from system properties when the first
  * server is created: a client that dribbles its request (slowloris) is cut after
  * {@code maxReqTime}; header count and size are bounded. maxRspTime is left unset on purpose:
  * it would kill WebSockets and held PermissionRequest answers, which are long responses.
@@ -16,6 +16,9 @@ public final class Limits {
         setIfAbsent("sun.net.httpserver.maxReqHeaders", "100");
         setIfAbsent("sun.net.httpserver.maxReqHeaderSize", String.valueOf(64 * 1024));
         setIfAbsent("jdk.httpserver.maxConnections", "4096");
+        // The JDK server writes headers and body separately; with Nagle on, a keep-alive client's
+        // next request waits for the delayed ACK (~40 ms each). Hooks and dashboards keep alive.
+        setIfAbsent("sun.net.httpserver.nodelay", "true");
     }
 
     private static void setIfAbsent(String key, String value) {
