@@ -15,6 +15,6 @@ import watchtower.ctl.Root;
  */
 public class WtCtl {
     public static void main(String[] args) {
-        System.exit(Root.commandLine().execute(args));
+        System.exit(Root.commandLine(args).execute(args));
     }
 }

@@ -20,7 +20,7 @@ public final class ApiOptions {
     CommandSpec mixee;
 
     @Option(names = "--url", paramLabel = "URL",
-            description = "Watchtower's address (default: $UVS_WATCHTOWER_URL, else " + CtlEnv.DEFAULT_URL + ")")
+            description = {"Watchtower's address (default: $UVS_WATCHTOWER_URL,", "else " + CtlEnv.DEFAULT_URL + ")"})
     String url;
 
     @Option(names = "--json", description = "Print the server's JSON unchanged, for scripts")

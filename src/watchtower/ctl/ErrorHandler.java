@@ -23,6 +23,11 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
             err.flush();
             return e.exitCode();
         }
+        if (ex instanceof InterruptedException) {
+            err.println("wtctl: interrupted");
+            err.flush();
+            return CtlError.REFUSED;
+        }
         if (ex instanceof MiniJson.Malformed e) {
             err.println("wtctl: the server's answer is not the JSON wtctl expects (" + e.getMessage() + ")");
             err.println("hint: is --url pointing at Watchtower?");

@@ -57,13 +57,13 @@ final class Ctl {
     static Result run(CtlEnv env, String... args) {
         var out = new StringWriter();
         var err = new StringWriter();
-        int code = Root.commandLine(env).setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true)).execute(args);
+        int code = Root.commandLine(env, args).setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true)).execute(args);
         return new Result(code, out.toString(), err.toString());
     }
 
     /** Runs with live views of stdout and stderr, for commands that keep running (tail, events -f). */
     static int run(CtlEnv env, StringWriter out, StringWriter err, String... args) {
-        return Root.commandLine(env).setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true)).execute(args);
+        return Root.commandLine(env, args).setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true)).execute(args);
     }
 
     static Path bin(Path dir) {

@@ -12,7 +12,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import picocli.CommandLine;
 
 /** Discoverability: every command has a one-line header and an example, and completion knows them all. */
 class HelpAndCompletionTest {
@@ -61,11 +60,22 @@ class HelpAndCompletionTest {
     }
 
     @Test
+    void onlyTheNamedCommandIsBuiltAndEverythingElseGetsTheWholeTree() {
+        assertEquals(java.util.Optional.of(StatusCommand.class), Root.named(new String[] {"ls", "--all"}));
+        assertEquals(java.util.Optional.of(StatusCommand.class), Root.named(new String[] {"--url", "http://h:1", "--json", "status"}));
+        assertEquals(java.util.Optional.of(SettingsCommand.class), Root.named(new String[] {"--url=http://h:1", "settings", "get"}));
+        for (var args : new String[][] {{}, {"--help"}, {"help", "ls"}, {"completion"}, {"nope"}, {"-V", "ls"}}) {
+            assertEquals(java.util.Optional.empty(), Root.named(args), String.join(" ", args));
+        }
+        var one = Root.commandLine(Ctl.env(dir, null, dir), new String[] {"approve", "3"});
+        assertEquals(java.util.Set.of("approve"), one.getSubcommands().keySet());
+    }
+
+    @Test
     void versionIsPrinted() {
         var out = new StringWriter();
         int code = Root.commandLine(Ctl.env(dir, null, dir)).setOut(new PrintWriter(out)).execute("--version");
         assertEquals(0, code);
         assertTrue(out.toString().startsWith("wtctl "), out.toString());
-        assertTrue(CommandLine.class != null);
     }
 }
