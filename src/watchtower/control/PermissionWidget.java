@@ -21,7 +21,7 @@ final class PermissionWidget {
     private static final Pattern OPTION = Pattern.compile("^[\\s\u00a0]*(❯[\\s\u00a0]*)?\\d+\\.[\\s\u00a0]+\\S.*");
     private static final String QUESTION = "Do you want";
     private static final String FOOTER = "Esc to cancel";
-    /** How many lines above the question identify the widget (title, description, command). */
+    /** How far above the question the widget's top rule may be (title, description, command). */
     private static final int CONTEXT_LINES = 12;
 
     static boolean shown(String pane) {
@@ -63,10 +63,22 @@ final class PermissionWidget {
             for (int after = to + 1; after < lines.size(); after++) {
                 if (lines.get(after).stripLeading().startsWith("❯")) return Optional.empty();
             }
-            int from = Math.max(0, (question >= 0 ? question : i) - CONTEXT_LINES);
-            return Optional.of(List.copyOf(lines.subList(from, to + 1)));
+            return Optional.of(List.copyOf(lines.subList(top(lines, question >= 0 ? question : i), to + 1)));
         }
         return Optional.empty();
+    }
+
+    /**
+     * Where the widget starts: its top rule ("───") above the question, so the snapshot holds the
+     * tool's title and command but not the conversation above it, where Claude Code blinks the
+     * pending tool call's bullet; a blinking line must not read as "the prompt changed".
+     */
+    private static int top(List<String> lines, int question) {
+        for (int r = question - 1; r >= Math.max(0, question - CONTEXT_LINES); r--) {
+            if (lines.get(r).contains("───")) return r;
+        }
+        return Math.max(0, question - CONTEXT_LINES); // no rule drawn: the lines above identify it
+
     }
 
     private static String stripTrailing(String line) {

@@ -34,7 +34,7 @@ public final class Root implements Callable<Integer> {
             StatusCommand.class, ShowCommand.class, EventsCommand.class, TailCommand.class,
             ApprovalsCommand.class, ApproveCommand.class, DenyCommand.class,
             CheckpointCommand.class, CloseCommand.class, CompactCommand.class, ForkCommand.class,
-            RmCommand.class, CleanupCommand.class, SpawnCommand.class, InputCommand.class, AttachCommand.class,
+            RmCommand.class, CleanupCommand.class, SpawnCommand.class, InputCommand.class, AttachCommand.class, LaunchCommand.class,
             SettingsCommand.class, HooksCommand.class, OpenCommand.class, DoctorCommand.class, CompletionCommand.class,
             CommandLine.HelpCommand.class);
 

@@ -88,4 +88,22 @@ class PermissionWidgetTest {
                 .orElseThrow();
         assertNotEquals(first, next, "another command's widget is a different prompt");
     }
+
+    @Test
+    void aBlinkingLineAboveTheWidgetDoesNotChangeItsSnapshot() {
+        // regression: the pending tool call's bullet above the widget blinks; the widget is the same
+        var widget = String.join("\n",
+                "────────────────────────────────────────",
+                " Bash command",
+                "   touch /tmp/demo-file",
+                "   Probe command",
+                " Do you want to proceed?",
+                " ❯ 1. Yes",
+                "   2. No",
+                " Esc to cancel · Tab to amend");
+        var lit = "● Bash(touch /tmp/demo-file)\n" + widget;
+        var dark = "  Bash(touch /tmp/demo-file)\n" + widget;
+        assertEquals(PermissionWidget.snapshot(lit), PermissionWidget.snapshot(dark));
+        assertTrue(PermissionWidget.snapshot(lit).orElseThrow().contains("touch /tmp/demo-file"), "the command is part of it");
+    }
 }
