@@ -4,6 +4,7 @@
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.23.0
 //SOURCES src/watchtower/ctl/*.java
 //SOURCES src/watchtower/install/*.java
+//FILES personas/=personas/*.json
 //DESCRIPTION Watchtower from the command line. Example: jbang wtctl@uvs approve 12
 
 import watchtower.ctl.Root;
