@@ -38,7 +38,6 @@ final class ApprovalRace {
             }
             var go = new CountDownLatch(1);
             var done = new CountDownLatch(concurrent);
-            var threads = new ArrayList<Thread>();
             for (int i = 0; i < concurrent; i++) {
                 var client = clients.get(i);
                 boolean toolSpecific = i % 2 == 0;
@@ -61,7 +60,6 @@ final class ApprovalRace {
                     }
                 }, "race-" + i);
                 thread.setDaemon(true);
-                threads.add(thread);
                 thread.start();
             }
             go.countDown();

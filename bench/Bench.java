@@ -49,10 +49,10 @@ import picocli.CommandLine.Option;
 public class Bench implements Callable<Integer> {
     static final List<String> SECTIONS = List.of("startup", "ingest", "race", "fanout", "queries", "hooks");
 
-    @Option(names = "--short", description = "Every scenario tiny (CI: proves the benchmark works; about a minute).")
+    @Option(names = "--short", description = "Every scenario tiny (CI: proves the benchmark works; a few minutes).")
     boolean quick;
 
-    @Option(names = "--full", description = "The real run (about fifteen minutes on two cores).")
+    @Option(names = "--full", description = "The real run (about 25 minutes on two cores).")
     boolean full;
 
     @Option(names = "--rounds", description = "Ingest rounds (default: 3 full, 1 short).")

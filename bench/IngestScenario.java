@@ -134,9 +134,10 @@ final class IngestScenario {
         report.add(Row.numbers(group, "database bytes per event (8 clients: file + WAL ÷ events)", "bytes",
                 median(all.get(Side.OURS).get(eight), IngestScenario::bytesPerEvent),
                 median(all.get(Side.REFERENCE).get(eight), IngestScenario::bytesPerEvent), Row.Better.LOWER));
-        var busiest = key(plan.ingest().stream().filter(IngestLoad.Spec::keepAlive)
-                .max(java.util.Comparator.comparingInt(IngestLoad.Spec::clients)).orElseThrow(), 0);
-        report.add(Row.numbers(group, "RSS peak (VmHWM) under ingest, " + busiest, "MB",
+        var busiestSpec = plan.ingest().stream().filter(IngestLoad.Spec::keepAlive)
+                .max(java.util.Comparator.comparingInt(IngestLoad.Spec::clients)).orElseThrow();
+        var busiest = key(busiestSpec, 0);
+        report.add(Row.numbers(group, "RSS peak (VmHWM) under ingest, " + busiestSpec.label(), "MB",
                 mb(max(all.get(Side.OURS).get(busiest))), mb(max(all.get(Side.REFERENCE).get(busiest))), Row.Better.LOWER));
         report.add(Row.numbers(group, "RSS peak with " + plan.listenersDuringIngest() + " listeners", "MB",
                 mb(max(all.get(Side.OURS).get(withWs))), mb(max(all.get(Side.REFERENCE).get(withWs))), Row.Better.LOWER));

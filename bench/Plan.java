@@ -2,7 +2,7 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * How big each scenario is. {@link #full()} is the real run (about fifteen minutes on two
+ * How big each scenario is. {@link #full()} is the real run (about 25 minutes on two
  * cores); {@link #quick()} (--short, for CI) runs every scenario tiny, with no 100k/1M data,
  * only to prove the benchmark still works end to end. Every loop is bounded by a count and a
  * time, both set here.
