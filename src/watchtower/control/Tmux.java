@@ -54,15 +54,24 @@ public final class Tmux {
      */
     public Subprocess.Result start(String sessionId, Path cwd, Map<String, String> env, List<String> argv) {
         var name = sessionName(sessionId).orElseThrow(() -> new IllegalArgumentException("not a tmux-able id"));
-        var cmd = new ArrayList<>(List.of("new-session", "-d", "-s", name, "-x", "200", "-y", "50", "-c", cwd.toString()));
+        var cmd = new ArrayList<>(List.of("new-session", "-d", "-s", name, "-x", "200", "-y", "50",
+                "-c", literal(cwd.toString())));
         env.forEach((k, v) -> {
             cmd.add("-e");
-            cmd.add(k + "=" + v);
+            cmd.add(literal(k + "=" + v));
         });
         cmd.add("--");
         if (argv.size() == 1) cmd.add("env");
-        cmd.addAll(argv);
+        argv.forEach(a -> cmd.add(literal(a)));
         return tmux(cmd.toArray(String[]::new));
+    }
+
+    /**
+     * tmux reads an argument ending in ';' as the end of a command, even after "--" (tmux 3.3a),
+     * so a task or path ending in ';' would be cut there; "\;" keeps it a literal ';'.
+     */
+    static String literal(String arg) {
+        return arg.endsWith(";") ? arg.substring(0, arg.length() - 1) + "\\;" : arg;
     }
 
     public boolean kill(String sessionId) {

@@ -64,4 +64,13 @@ class TmuxTest {
         assertEquals(Optional.empty(), ours.capture("abc"));
         assertFalse(ours.sendKeys("abc", "Enter"));
     }
+
+    @Test
+    void anArgumentEndingInASemicolonStaysWhole() {
+        // regression: tmux takes a trailing ';' as a command separator, which cut such a task short
+        var out = dir.resolve("ran");
+        var result = tmux.tmux().start("semi", dir, Map.of(), List.of("sh", "-c", "echo ok > \"$0\"; sleep 60;", out.toString()));
+        assertTrue(result.ok(), result.output());
+        Eventually.until("the whole script to run", () -> Files.exists(out), done -> done);
+    }
 }
