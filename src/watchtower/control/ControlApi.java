@@ -52,11 +52,11 @@ public final class ControlApi {
 
     /** Builds the control plane; {@code host} and {@code port} are where spawned agents' hooks post. */
     public static ControlApi create(Store store, Approvals approvals, HeldHooks held, ControlOptions options,
-                                    String host, int port) {
+                                    String host, int port, String token) {
         var tmux = new Tmux(options.tmuxSocket());
         var decider = new ApprovalActuator(store, held, tmux, new Keystrokes(tmux, Keystrokes.Timing.DEFAULT));
         return new ControlApi(store, approvals, tmux, new Processes(KILL_GRACE),
-                new Spawner(tmux, options, hookUrl(host, port)), new TerminalOpener(options), options, decider);
+                new Spawner(tmux, options, hookUrl(host, port), token), new TerminalOpener(options), options, decider);
     }
 
     /** A wildcard bind is reached on loopback; an IPv6 literal needs brackets. */

@@ -3,6 +3,7 @@ package watchtower.control;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.Map;
 import watchtower.http.ApiError;
 import watchtower.http.Json;
 
@@ -22,11 +23,13 @@ public final class Spawner {
     private final Tmux tmux;
     private final ControlOptions options;
     private final String serverUrl;
+    private final String token;
 
-    public Spawner(Tmux tmux, ControlOptions options, String serverUrl) {
+    public Spawner(Tmux tmux, ControlOptions options, String serverUrl, String token) {
         this.tmux = tmux;
         this.options = options;
         this.serverUrl = serverUrl;
+        this.token = token;
     }
 
     /** Starts the agent as session {@code id}; returns its tmux session name. 400 when it cannot start. */
@@ -41,7 +44,8 @@ public final class Spawner {
         env.put("UVS_SESSION_ID", id);
         env.put("UVS_IN_TMUX", "1"); // the reference launcher's guard against wrapping itself in tmux again
         env.put("UVS_WATCHTOWER_URL", serverUrl);
-        var result = tmux.start(id, launch.cwd(), env, argv);
+        // the personas' http hooks send $UVS_TOKEN: without it, once hooks use the token, ours would be refused
+        var result = tmux.start(id, launch.cwd(), env, token == null ? Map.of() : Map.of("UVS_TOKEN", token), argv);
         if (!result.ok()) {
             throw ApiError.badRequest("tmux new-session failed: " + clip(result.output().strip()));
         }

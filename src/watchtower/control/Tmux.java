@@ -53,9 +53,24 @@ public final class Tmux {
      * program is started through {@code env}, which keeps it an exec of an argument list.
      */
     public Subprocess.Result start(String sessionId, Path cwd, Map<String, String> env, List<String> argv) {
+        return start(sessionId, cwd, env, Map.of(), argv);
+    }
+
+    /**
+     * Like {@link #start(String, Path, Map, List)}, with {@code secretEnv} (the install token) passed
+     * through tmux's own environment and update-environment: only the names are on a command line,
+     * which any user may read in /proc, never the values.
+     */
+    public Subprocess.Result start(String sessionId, Path cwd, Map<String, String> env, Map<String, String> secretEnv,
+                                   List<String> argv) {
         var name = sessionName(sessionId).orElseThrow(() -> new IllegalArgumentException("not a tmux-able id"));
-        var cmd = new ArrayList<>(List.of("new-session", "-d", "-s", name, "-x", "200", "-y", "50",
-                "-c", literal(cwd.toString())));
+        var cmd = new ArrayList<String>();
+        if (!secretEnv.isEmpty()) {
+            cmd.addAll(List.of("start-server", ";"));
+            int slot = 90;
+            for (var key : secretEnv.keySet()) cmd.addAll(List.of("set-option", "-g", "update-environment[" + slot++ + "]", key, ";"));
+        }
+        cmd.addAll(List.of("new-session", "-d", "-s", name, "-x", "200", "-y", "50", "-c", literal(cwd.toString())));
         env.forEach((k, v) -> {
             cmd.add("-e");
             cmd.add(literal(k + "=" + v));
@@ -63,7 +78,7 @@ public final class Tmux {
         cmd.add("--");
         if (argv.size() == 1) cmd.add("env");
         argv.forEach(a -> cmd.add(literal(a)));
-        return tmux(cmd.toArray(String[]::new));
+        return tmux(secretEnv, cmd.toArray(String[]::new));
     }
 
     /**
@@ -113,11 +128,15 @@ public final class Tmux {
     }
 
     private Subprocess.Result tmux(String... args) {
+        return tmux(Map.of(), args);
+    }
+
+    private Subprocess.Result tmux(Map<String, String> env, String... args) {
         var argv = new ArrayList<String>(args.length + 3);
         argv.add("tmux");
         argv.add("-L");
         argv.add(socket);
         argv.addAll(List.of(args));
-        return Subprocess.run(argv, TIMEOUT);
+        return Subprocess.run(argv, TIMEOUT, true, env);
     }
 }

@@ -82,7 +82,8 @@ public final class Server implements AutoCloseable {
             var sessionEvents = new SessionEvents(store, approvals);
             var events = new EventsApi(store, sessionEvents);
             var tokens = new TokensIngest(store);
-            var control = ControlApi.create(store, approvals, held, ControlOptions.fromEnvironment(), config.host(), port);
+            var control = ControlApi.create(store, approvals, held, ControlOptions.fromEnvironment(), config.host(), port,
+                    secret.value());
             ApprovalsApi.Decider decider = control.decider(); // held hook, else keys in uvs_<id>, else none
             var parts = new Parts(events, new SessionRegistration(store),
                     new SessionUpdatesApi(store, approvals, tokens),

@@ -29,6 +29,7 @@ class SpawnForkTest {
             mkdir -p "$out"
             printf '%s\\0' "$0" "$@" > "$out/argv.tmp"
             pwd > "$out/cwd"
+            printf '%s' "$UVS_TOKEN" > "$out/token"
             printf '%s\\n' "$UVS_SESSION_ID" "$UVS_IN_TMUX" "$UVS_WATCHTOWER_URL" > "$out/env"
             mv "$out/argv.tmp" "$out/argv"
             exec sleep 60
@@ -81,6 +82,7 @@ class SpawnForkTest {
                 argv(id));
         assertEquals(project.toString(), read(id, "cwd").strip());
         assertEquals(List.of(id, "1", server.url()), Arrays.asList(read(id, "env").strip().split("\n")));
+        assertEquals(server.token(), read(id, "token"), "the hooks of a spawned session can present the install token");
         for (var name : List.of("pwned", "pwned2", "pwned3")) {
             assertFalse(Files.exists(dir.resolve(name)), name + ": the task never reached a shell");
         }
