@@ -269,6 +269,11 @@ public final class ControlApi {
     /** Typing while the permission widget is up would answer it: "1" or Enter approves. */
     private void checkNoPrompt(String id, String what) {
         var pending = store.approvals().pendingFor(id);
+        if (pending.isPresent() && answeredInTheTerminal(id, pending.get())) {
+            // Escape in the terminal fires no hook: the prompt is gone, so its approval is stale
+            store.writer().execute(tx -> approvals.finishPending(tx, id, "resolved", "prompt_left_pane"));
+            pending = java.util.Optional.empty();
+        }
         if (pending.isPresent()) {
             throw ApiError.conflict("session " + id + " is waiting on approval " + pending.get().get("id")
                     + "; decide it before " + what + " (keys now would answer the permission prompt)");
@@ -277,6 +282,25 @@ public final class ControlApi {
             throw ApiError.conflict("session " + id + " shows a permission prompt; answer it before " + what);
         }
     }
+
+    /**
+     * A pending approval whose widget is not on the pane: the person answered it there. Only for
+     * one older than {@link #WIDGET_SETTLE_SECONDS}: a fresh one's widget may not be drawn yet,
+     * and text typed into a widget would answer it.
+     */
+    private boolean answeredInTheTerminal(String id, Map<String, Object> approval) {
+        var created = approval.get("created_at") instanceof String c ? c : null;
+        if (created == null) return false;
+        try {
+            var at = java.time.LocalDateTime.parse(created.replace(' ', 'T')).toInstant(java.time.ZoneOffset.UTC);
+            if (at.isAfter(java.time.Instant.now().minusSeconds(WIDGET_SETTLE_SECONDS))) return false;
+        } catch (java.time.format.DateTimeParseException e) {
+            return false;
+        }
+        return tmux.capture(id).map(pane -> !PermissionWidget.shown(pane)).orElse(false);
+    }
+
+    static final int WIDGET_SETTLE_SECONDS = 3;
 
     private void record(SessionsStore.Upsert upsert) {
         store.writer().execute(tx -> {

@@ -54,6 +54,22 @@ class SessionControlTest {
     }
 
     @Test
+    void inputAfterAnEscapeInTheTerminalClearsTheStaleApprovalAndTypes() throws Exception {
+        // Escape fires no hook: the approval stays pending though no widget is on the pane any more
+        var agent = owned("s7", "lines");
+        var id = api.post("/approvals", obj("session_id", "s7", "tool_name", "Bash", "command", "ls")).json().path("id").asInt();
+        assertEquals(409, api.post("/sessions/s7/input", obj("text", "too soon")).status(),
+                "a fresh approval's widget may not be drawn yet");
+        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + server.dbFile())) {
+            c.createStatement().executeUpdate("UPDATE approvals SET created_at = datetime('now', '-10 seconds') WHERE id = " + id);
+        }
+        var reply = api.post("/sessions/s7/input", obj("text", "never mind, use git"));
+        assertEquals(200, reply.status(), reply.body());
+        assertEquals(List.of("never mind, use git"), Eventually.until("the line", agent::lines, l -> !l.isEmpty()));
+        assertEquals("resolved", api.get("/approvals?status=all").json().get(0).path("status").asText());
+    }
+
+    @Test
     void aWidgetOnScreenBlocksTypingEvenWithoutARecordedApproval() throws Exception {
         var agent = owned("s3", "widget");
         assertEquals(409, api.post("/sessions/s3/input", obj("text", "1")).status());
