@@ -201,12 +201,13 @@ class LaunchCommandTest {
             assertTrue(noClaude.err().contains("claude (Claude Code) is not on PATH"), noClaude.err());
             assertTrue(noClaude.err().contains("hint: install it"), noClaude.err());
 
+            // (wtctl also bundles the personas, so the folder named here is what can be missing)
             var noPersonas = new HashMap<>(env(server.url()).vars());
-            noPersonas.remove("WATCHTOWER_PERSONAS");
+            noPersonas.put("WATCHTOWER_PERSONAS", Files.createDirectories(dir.resolve("empty-personas")).toString());
             var noSource = Ctl.run(new CtlEnv(noPersonas, dir.resolve("home"), dir, false, System.in), "launch",
                     "--detach", "--cwd", project.toString());
             assertEquals(1, noSource.code(), noSource.toString());
-            assertTrue(noSource.err().contains("no Watchtower persona professional.json found"), noSource.err());
+            assertTrue(noSource.err().contains("WATCHTOWER_PERSONAS has no professional.json"), noSource.err());
 
             assertFalse(Files.exists(project.resolve(".uv-suite-state")), "no metadata written");
             assertFalse(Files.exists(project.resolve(".claude")), "no persona written");
