@@ -1,5 +1,6 @@
 package watchtower.compat;
 
+import watchtower.testing.Eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static watchtower.testing.Api.obj;

@@ -1,5 +1,6 @@
 package watchtower.control;
 
+import watchtower.testing.Eventually;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
