@@ -32,6 +32,9 @@ final class LiveStream implements AutoCloseable {
     }
 
     void publish(Object message) {
+        // Nobody to tell: skip the JSON. A client registering now reads its snapshot after this
+        // commit, so it misses nothing (see the class comment).
+        if (hub.clientCount() == 0) return;
         hub.broadcast(Json.write(message));
     }
 

@@ -2,9 +2,10 @@ package watchtower.websocket;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -17,9 +18,10 @@ import static java.lang.System.Logger.Level.WARNING;
 
 /**
  * One upgraded connection. The HTTP handler thread reads (pings are answered, a close is echoed,
- * data from the client is checked and dropped); a writer thread of its own drains the Outbox, so
- * a slow peer only ever blocks that thread. Every close goes the same way: queue a close frame,
- * give the peer {@link #CLOSE_GRACE} to answer, then close the socket regardless.
+ * data from the client is checked and dropped); the hub's shared writers drain the Outbox, one
+ * batch per turn (see WriterPool), so a slow peer only ever blocks the writer in its write. Every
+ * close goes the same way: queue a close frame, give the peer {@link #CLOSE_GRACE} to answer,
+ * then close the socket regardless.
  */
 final class Client {
     static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
@@ -31,19 +33,23 @@ final class Client {
     private final FrameWriter writer;
     private final Outbox outbox;
     private final ScheduledExecutorService timers;
+    private final WriterPool writers;
+    // Counted down once nothing more will be written: the close frame went out, a write failed,
+    // or the outbox was shut down while no writer held it.
     private final CountDownLatch writerDone = new CountDownLatch(1);
     private final AtomicBoolean closeQueued = new AtomicBoolean();
     private final AtomicBoolean aborted = new AtomicBoolean();
     private volatile long lastHeardNanos = System.nanoTime();
     private volatile ScheduledFuture<?> abortTimer;
 
-    Client(long id, RawStreams raw, HubConfig config, ScheduledExecutorService timers) {
+    Client(long id, RawStreams raw, HubConfig config, ScheduledExecutorService timers, WriterPool writers) {
         this.id = id;
         this.raw = raw;
         this.reader = new FrameReader(raw.in(), config.maxMessageBytes());
-        this.writer = new FrameWriter(raw.out());
+        this.writer = new FrameWriter(raw.channel());
         this.outbox = new Outbox(config.queueCapacity());
         this.timers = timers;
+        this.writers = writers;
     }
 
     long id() {
@@ -55,13 +61,13 @@ final class Client {
         writer.write(handshake.response());
     }
 
-    /** Queues a broadcast without waiting; false means the queue is full and the client is stuck. */
-    boolean offer(byte[] frame) {
+    /** Queues a broadcast without waiting; READY clients are the caller's to hand to the writers. */
+    Offer offer(byte[] frame) {
         return outbox.offer(frame);
     }
 
     void ping() {
-        outbox.ping(FrameWriter.encode(Opcode.PING, new byte[0]));
+        wakeIf(outbox.ping(FrameWriter.encode(Opcode.PING, new byte[0])));
     }
 
     /** True once a close frame is queued: the client is on its way out. */
@@ -77,7 +83,7 @@ final class Client {
     /** Starts a close from our side. Never blocks: the writer sends the frame, a timer enforces the grace. */
     void close(int code, String reason) {
         if (!closeQueued.compareAndSet(false, true)) return;
-        outbox.closeWith(FrameWriter.close(code, reason));
+        wakeIf(outbox.closeWith(FrameWriter.close(code, reason)));
         try {
             abortTimer = timers.schedule(this::abort, CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
@@ -88,7 +94,7 @@ final class Client {
     /** Closes the socket now; the reader and the writer both fail out of any blocked call. */
     void abort() {
         if (!aborted.compareAndSet(false, true)) return;
-        outbox.shutdown();
+        if (outbox.shutdown()) writerDone.countDown();
         raw.abort();
     }
 
@@ -96,20 +102,14 @@ final class Client {
      * Runs the connection on the calling (HTTP handler) thread until it is over, then hands the
      * socket back to the JDK. The snapshot goes ahead of any broadcast queued since registration.
      */
-    void run(Supplier<String> snapshot, Executor writerThreads) {
+    void run(Supplier<String> snapshot) {
         try {
             outbox.first(FrameWriter.text(snapshot.get()));
         } catch (RuntimeException e) {
             LOG.log(WARNING, "websocket {0}: the snapshot failed, closing: {1}", id, e.toString());
             close(CloseCodes.INTERNAL_ERROR, "snapshot failed");
         }
-        try {
-            writerThreads.execute(this::writeLoop);
-        } catch (RejectedExecutionException e) {
-            LOG.log(DEBUG, "websocket {0}: no writer thread (hub closing)", id);
-            writerDone.countDown();
-            abort();
-        }
+        wakeIf(outbox.open());
         try {
             readLoop();
         } finally {
@@ -123,14 +123,14 @@ final class Client {
                 var frame = reader.next();
                 lastHeardNanos = System.nanoTime();
                 switch (frame.opcode()) {
-                    case PING -> outbox.pong(FrameWriter.encode(Opcode.PONG, frame.payload()));
+                    case PING -> wakeIf(outbox.pong(FrameWriter.encode(Opcode.PONG, frame.payload())));
                     case CLOSE -> {
                         // Echo the peer's code (RFC 6455 §5.5.1); an empty close gets an empty one.
                         var code = CloseCodes.parse(frame.payload());
                         if (closeQueued.compareAndSet(false, true)) {
-                            outbox.closeWith(code.isPresent()
+                            wakeIf(outbox.closeWith(code.isPresent()
                                     ? FrameWriter.close(code.getAsInt(), "")
-                                    : FrameWriter.encode(Opcode.CLOSE, new byte[0]));
+                                    : FrameWriter.encode(Opcode.CLOSE, new byte[0])));
                         }
                         return;
                     }
@@ -153,21 +153,38 @@ final class Client {
         }
     }
 
-    private void writeLoop() {
+    /**
+     * Writes one batch on a shared writer's thread: what is waiting, in one go. True when the
+     * client must be queued again (more arrived meanwhile); false when it is idle or finished.
+     */
+    boolean drain(List<byte[]> frames, ByteBuffer scratch) {
+        boolean more = outbox.takeBatch(frames);
         try {
-            for (var frame = outbox.take(); frame != null; frame = outbox.take()) {
-                writer.write(frame);
-            }
+            if (!frames.isEmpty()) writer.write(frames, scratch);
         } catch (IOException e) {
             // Writes fail: the socket is broken (1011 in spirit), and no close frame can reach the peer.
             if (!aborted.get()) LOG.log(DEBUG, "websocket {0}: write failed, dropping: {1}", id, e.toString());
-            abort();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            abort();
-        } finally {
             writerDone.countDown();
+            abort();
+            return false;
         }
+        if (!more) {
+            writerDone.countDown();
+            return false;
+        }
+        return outbox.release();
+    }
+
+    /** For a READY client the writers refused (the hub is closing): nothing will be written, so end now. */
+    void noWriter() {
+        LOG.log(DEBUG, "websocket {0}: no writer (hub closing)", id);
+        writerDone.countDown();
+        abort();
+    }
+
+    /** Hands this client to a writer when the Outbox said it just became ready. */
+    private void wakeIf(boolean ready) {
+        if (ready && !writers.submit(this)) noWriter();
     }
 
     private void finish() {

@@ -1,11 +1,12 @@
 package watchtower.websocket;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.CharsetEncoder;
 import java.nio.charset.CodingErrorAction;
+import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
@@ -13,28 +14,59 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 /**
  * Encodes server frames (never masked, never fragmented, RFC 6455 §5.2) and writes them whole.
  * Encoding is static so a broadcast is encoded once and the same bytes go to every client.
- * Writes hold a ReentrantLock rather than {@code synchronized}: on Java 21-23 a virtual thread
- * blocked inside {@code synchronized} pins its carrier thread.
+ * Writing goes straight to the socket channel: a batch of frames is copied into the writer's
+ * scratch buffer and leaves in as few system calls as that buffer allows, rather than one write
+ * and one flush per frame. Writes hold a ReentrantLock rather than {@code synchronized}: on
+ * Java 21-23 a virtual thread blocked inside {@code synchronized} pins its carrier thread.
  */
 public final class FrameWriter {
     private static final int MAX_CLOSE_REASON_BYTES = 123;  // 125 minus the 2-byte code
 
-    private final OutputStream out;
+    private final WritableByteChannel out;
     private final ReentrantLock lock = new ReentrantLock();
 
-    public FrameWriter(OutputStream out) {
+    public FrameWriter(WritableByteChannel out) {
         this.out = out;
     }
 
-    /** Writes already-encoded bytes (a frame, or the 101 response) and flushes them. */
+    /** Writes already-encoded bytes (the 101 response) as they are. */
     public void write(byte[] bytes) throws IOException {
         lock.lock();
         try {
-            out.write(bytes);
-            out.flush();
+            writeFully(ByteBuffer.wrap(bytes));
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Writes frames back to back through {@code scratch} (cleared first; any size, direct is best). */
+    public void write(List<byte[]> frames, ByteBuffer scratch) throws IOException {
+        lock.lock();
+        try {
+            scratch.clear();
+            for (var frame : frames) {
+                for (int off = 0; off < frame.length; ) {
+                    if (!scratch.hasRemaining()) send(scratch);
+                    int n = Math.min(scratch.remaining(), frame.length - off);
+                    scratch.put(frame, off, n);
+                    off += n;
+                }
+            }
+            send(scratch);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void send(ByteBuffer scratch) throws IOException {
+        scratch.flip();
+        writeFully(scratch);
+        scratch.clear();
+    }
+
+    // The JDK server hands the exchange over in blocking mode, so each write waits for room.
+    private void writeFully(ByteBuffer buf) throws IOException {
+        while (buf.hasRemaining()) out.write(buf);
     }
 
     public static byte[] text(String text) {

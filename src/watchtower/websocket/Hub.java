@@ -3,11 +3,10 @@ package watchtower.websocket;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -27,13 +26,15 @@ import static java.nio.charset.StandardCharsets.UTF_8;
  * Accepts WebSocket upgrades on a JDK HttpServer and fans text messages out to every client.
  * A client is registered before its snapshot is taken, so each sees the snapshot and then every
  * later broadcast, in order, with no gap. broadcast() only queues: a client whose queue is full
- * is closed (1008), so a slow browser never delays the caller or the other clients. A pinger
- * drops clients that went silent. It knows nothing of sessions, tokens or Origin: the caller
+ * is closed (1008), so a slow browser never delays the caller or the other clients. Each message
+ * is encoded once and the same bytes are queued for everyone; a few shared writers (WriterPool)
+ * do the socket writes, so a broadcast wakes a few threads, not one per client. A pinger drops
+ * clients that went silent. It knows nothing of sessions, tokens or Origin: the caller
  * checks those before handing the exchange over.
  */
 public final class Hub implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("watchtower.websocket");
-    static final String WRITER_THREAD_PREFIX = "ws-writer";
+    static final String WRITER_THREAD_PREFIX = WriterPool.THREAD_PREFIX;
 
     private final HubConfig config;
     private final Set<Client> clients = ConcurrentHashMap.newKeySet();
@@ -45,7 +46,7 @@ public final class Hub implements AutoCloseable {
     private final AtomicLong ids = new AtomicLong();
     private final ScheduledThreadPoolExecutor timers;
     private final ScheduledFuture<?> pinger;
-    private final Optional<ExecutorService> virtualWriters;
+    private final WriterPool writers;
     private volatile boolean closed;
 
     public Hub(HubConfig config) {
@@ -54,23 +55,30 @@ public final class Hub implements AutoCloseable {
         timers.setRemoveOnCancelPolicy(true);
         long every = config.pingInterval().toMillis();
         this.pinger = timers.scheduleAtFixedRate(this::pingAll, every, every, TimeUnit.MILLISECONDS);
-        this.virtualWriters = Threads.hasVirtualThreads()
-                ? Optional.of(Threads.perTask(WRITER_THREAD_PREFIX))
-                : Optional.empty();
+        this.writers = new WriterPool(WriterPool.usualSize(), clients::size, timers);
     }
 
     public void broadcast(String text) {
         if (closed) return;
         var frame = FrameWriter.text(text);
-        var stuck = new ArrayList<Client>();
+        var ready = new ArrayList<Client>();
+        List<Client> stuck = List.of();
         fanout.lock();
         try {
             for (var client : clients) {
-                if (!client.offer(frame)) stuck.add(client);
+                switch (client.offer(frame)) {
+                    case READY -> ready.add(client);
+                    case FULL -> {
+                        if (stuck.isEmpty()) stuck = new ArrayList<>();
+                        stuck.add(client);
+                    }
+                    case QUEUED -> { }  // a writer already holds it and will find this frame
+                }
             }
         } finally {
             fanout.unlock();
         }
+        if (!writers.submitAll(ready)) ready.forEach(Client::noWriter);  // the hub closed meanwhile
         for (var client : stuck) {
             LOG.log(WARNING, "websocket {0}: {1} messages waiting, dropping the slow client", client.id(),
                     config.queueCapacity());
@@ -125,7 +133,7 @@ public final class Hub implements AutoCloseable {
             awaitNoClients(1000);
         }
         timers.shutdownNow();
-        virtualWriters.ifPresent(ExecutorService::shutdown);
+        writers.close();
     }
 
     private void serve(HttpExchange exchange, Handshake handshake, Supplier<String> snapshot) {
@@ -137,7 +145,7 @@ public final class Hub implements AutoCloseable {
             reject(exchange, 500, "WebSocket is unavailable on this server", Map.of());
             return;
         }
-        var client = new Client(ids.incrementAndGet(), raw, config, timers);
+        var client = new Client(ids.incrementAndGet(), raw, config, timers, writers);
         try {
             client.upgrade(handshake);
         } catch (IOException e) {
@@ -154,7 +162,7 @@ public final class Hub implements AutoCloseable {
             fanout.unlock();
         }
         try {
-            client.run(snapshot, body -> startWriter(client.id(), body));
+            client.run(snapshot);
         } finally {
             fanout.lock();
             try {
@@ -163,15 +171,6 @@ public final class Hub implements AutoCloseable {
             } finally {
                 fanout.unlock();
             }
-        }
-    }
-
-    /** A virtual thread when the JVM has them; otherwise a platform thread that lives as long as the client. */
-    private void startWriter(long clientId, Runnable body) {
-        if (virtualWriters.isPresent()) {
-            virtualWriters.get().execute(body);
-        } else {
-            Threads.startDaemon(WRITER_THREAD_PREFIX + "-" + clientId, body);
         }
     }
 

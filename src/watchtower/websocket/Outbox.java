@@ -1,40 +1,47 @@
 package watchtower.websocket;
 
 import java.util.ArrayDeque;
-import java.util.concurrent.locks.Condition;
+import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The frames waiting for one client's writer thread. Data messages go in a bounded queue that
- * never blocks the producer (a full queue is reported, and the caller drops the client). A ping
- * and a pong jump ahead of data; at most one of each waits, since RFC 6455 §5.5.3 lets us answer
- * only the latest ping, so a ping flood cannot grow memory. A close frame ends the queue,
- * clearing what was left, since §5.5.1 forbids data after it. Every method holds the lock only
- * for a few field updates.
+ * The frames waiting for one client, and whether a writer has the client in hand. Data messages
+ * go in a bounded queue that never blocks the producer (a full queue is reported, and the caller
+ * drops the client). A ping and a pong jump ahead of data; at most one of each waits, since
+ * RFC 6455 §5.5.3 lets us answer only the latest ping, so a ping flood cannot grow memory. A
+ * close frame ends the queue, clearing what was left, since §5.5.1 forbids data after it.
+ *
+ * <p>The outbox is held until {@link #open()}, so the snapshot is the first frame written. After
+ * that, the call that finds it idle is told READY (or true) and must hand the client to a writer;
+ * until the writer gives it back through {@link #release()}, no one else is told, so exactly one
+ * writer drains a client at a time and order holds. Every method holds the lock only briefly.
  */
 final class Outbox {
+    /** A writer takes at most this much data in one batch, so one busy client cannot hog it. */
+    static final int BATCH_BYTES = 256 * 1024;
+
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
     private final ArrayDeque<byte[]> data = new ArrayDeque<>();
     private final int capacity;
     private byte[] pong;        // the answer to the latest ping, if not yet sent
     private byte[] ping;        // our keep-alive ping, if not yet sent
     private byte[] closeFrame;  // set once: the last frame this client will get
     private boolean done;       // nothing more will be handed out
+    private boolean held = true;
+    private boolean scheduled;  // a writer has this outbox queued or in hand
 
     Outbox(int capacity) {
         this.capacity = capacity;
     }
 
-    /** False only when the queue is full; once closing, frames are quietly discarded. */
-    boolean offer(byte[] frame) {
+    /** FULL only when the queue is full; once closing, frames are quietly discarded. */
+    Offer offer(byte[] frame) {
         lock.lock();
         try {
-            if (closing()) return true;
-            if (data.size() >= capacity) return false;
+            if (closing()) return Offer.QUEUED;
+            if (data.size() >= capacity) return Offer.FULL;
             data.addLast(frame);
-            changed.signal();
-            return true;
+            return claim() ? Offer.READY : Offer.QUEUED;
         } finally {
             lock.unlock();
         }
@@ -46,80 +53,127 @@ final class Outbox {
         try {
             if (closing()) return;
             data.addFirst(frame);
-            changed.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Lets writing begin (the snapshot is in place); true means the caller hands it to a writer. */
+    boolean open() {
+        lock.lock();
+        try {
+            held = false;
+            return hasWork() && claim();
         } finally {
             lock.unlock();
         }
     }
 
     /** Replaces any pong still waiting: only the latest ping needs an answer. */
-    void pong(byte[] frame) {
+    boolean pong(byte[] frame) {
         lock.lock();
         try {
-            if (closing()) return;
+            if (closing()) return false;
             pong = frame;
-            changed.signal();
+            return claim();
         } finally {
             lock.unlock();
         }
     }
 
     /** Queues a ping unless one is still waiting to go out. */
-    void ping(byte[] frame) {
+    boolean ping(byte[] frame) {
         lock.lock();
         try {
-            if (closing() || ping != null) return;
+            if (closing() || ping != null) return false;
             ping = frame;
-            changed.signal();
+            return claim();
         } finally {
             lock.unlock();
         }
     }
 
-    /** Queues the close frame as the last frame; false when a close frame was already queued. */
+    /** Queues the close frame as the last frame, once; later calls are ignored. */
     boolean closeWith(byte[] frame) {
         lock.lock();
         try {
             if (closing()) return false;
             clear();
             closeFrame = frame;
-            changed.signal();
+            return claim();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Stops handing out frames. True when no writer has the client in hand, so no writer will
+     * report it finished: the caller counts it finished itself.
+     */
+    boolean shutdown() {
+        lock.lock();
+        try {
+            done = true;
+            clear();
+            return !scheduled;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Moves the next frames to write into {@code into}: the pong, the ping, then data up to
+     * {@link #BATCH_BYTES} (at least one message), then the close frame once data is empty.
+     * False when nothing will follow what it gave: the close frame is in {@code into}, or the
+     * outbox was shut down. Called only by the writer holding the client.
+     */
+    boolean takeBatch(List<byte[]> into) {
+        lock.lock();
+        try {
+            if (done) return false;
+            if (pong != null) into.add(takePong());
+            if (ping != null) into.add(takePing());
+            long bytes = 0;
+            while (!data.isEmpty() && (bytes == 0 || bytes + data.peekFirst().length <= BATCH_BYTES)) {
+                var frame = data.pollFirst();
+                bytes += frame.length;
+                into.add(frame);
+            }
+            if (data.isEmpty() && closeFrame != null) {
+                into.add(closeFrame);
+                done = true;
+                return false;
+            }
             return true;
         } finally {
             lock.unlock();
         }
     }
 
-    /** Stops the writer: its next take() returns null. */
-    void shutdown() {
+    /**
+     * The writer is done with its batch. True when the client must go back in the writers' queue
+     * (more arrived, or it was shut down and the writer must see that); false when it is idle,
+     * and the next frame queued will make it READY again.
+     */
+    boolean release() {
         lock.lock();
         try {
-            done = true;
-            clear();
-            changed.signal();
+            if (done || hasWork()) return true;
+            scheduled = false;
+            return false;
         } finally {
             lock.unlock();
         }
     }
 
-    /** The next frame to write, or null when the connection is finished (after the close frame). */
-    byte[] take() throws InterruptedException {
-        lock.lock();
-        try {
-            while (true) {
-                if (done) return null;
-                if (pong != null) return takePong();
-                if (ping != null) return takePing();
-                if (!data.isEmpty()) return data.pollFirst();
-                if (closeFrame != null) {
-                    done = true;
-                    return closeFrame;
-                }
-                changed.await();
-            }
-        } finally {
-            lock.unlock();
-        }
+    private boolean claim() {
+        if (held || scheduled) return false;
+        scheduled = true;
+        return true;
+    }
+
+    private boolean hasWork() {
+        return pong != null || ping != null || !data.isEmpty() || closeFrame != null;
     }
 
     private byte[] takePong() {

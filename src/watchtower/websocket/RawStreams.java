@@ -6,13 +6,14 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.reflect.Field;
 import java.nio.channels.SocketChannel;
+import java.nio.channels.WritableByteChannel;
 import java.util.Optional;
 
 /**
  * The raw socket behind a JDK HttpServer exchange, the only reflection in this package
  * (JBANG.md §4). {@code sendResponseHeaders(101, ...)} would make the JDK close the exchange, so
- * the upgrade is written straight to {@code ExchangeImpl.ros} and frames are read from
- * {@code ExchangeImpl.ris}, which may already buffer bytes sent right after the request.
+ * the upgrade and every frame are written straight to the socket channel, and frames are read
+ * from {@code ExchangeImpl.ris}, which may already buffer bytes sent right after the request.
  * When the socket is done, {@link #release()} hands the connection back so the JDK closes it and
  * forgets it. Needs {@code --add-opens jdk.httpserver/sun.net.httpserver=ALL-UNNAMED}; plain
  * HTTP only (an HttpsServer exchange has another class).
@@ -48,14 +49,12 @@ public final class RawStreams {
     private final HttpExchange exchange;
     private final Object impl;
     private final InputStream in;
-    private final OutputStream out;
     private final SocketChannel channel;
 
-    private RawStreams(HttpExchange exchange, Object impl, InputStream in, OutputStream out, SocketChannel channel) {
+    private RawStreams(HttpExchange exchange, Object impl, InputStream in, SocketChannel channel) {
         this.exchange = exchange;
         this.impl = impl;
         this.in = in;
-        this.out = out;
         this.channel = channel;
     }
 
@@ -76,7 +75,6 @@ public final class RawStreams {
             var connection = ACCESS.connection().get(impl);
             return new RawStreams(exchange, impl,
                     (InputStream) ACCESS.in().get(impl),
-                    (OutputStream) ACCESS.out().get(impl),
                     (SocketChannel) ACCESS.channel().get(connection));
         } catch (IllegalAccessException e) {
             throw new IllegalStateException(PROBLEM, e);
@@ -87,8 +85,12 @@ public final class RawStreams {
         return in;
     }
 
-    public OutputStream out() {
-        return out;
+    /**
+     * Where frames are written. {@code ros} is only a buffer in front of this same channel and
+     * holds nothing once the 101 is out, so writing here directly skips a copy and a flush.
+     */
+    public WritableByteChannel channel() {
+        return channel;
     }
 
     /** Sends FIN after what was written, so the peer sees our close frame and then the end. */

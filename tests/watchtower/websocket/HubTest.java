@@ -181,6 +181,49 @@ class HubTest {
     }
 
     @Test
+    void moreStuckClientsThanWritersStillDoNotHoldUpAHealthyOne() throws Exception {
+        start(new HubConfig(100, 8, 1 << 20, Duration.ofSeconds(30), Duration.ofSeconds(60)));
+        var healthy = JavaClient.connect(server.wsUri());
+        assertEquals(SNAPSHOT, healthy.next());
+        int stuckCount = WriterPool.usualSize() + 2;  // enough to block every usual writer at once
+        for (int i = 0; i < stuckCount; i++) raw();
+        assertTrue(Waits.until(Duration.ofSeconds(5), () -> server.hub.clientCount() == 1 + stuckCount));
+
+        var chunk = "z".repeat(64 * 1024);
+        int sent = 0;
+        while (sent < 600 && !(sent > 100 && server.hub.clientCount() == 1)) {
+            var msg = sent + ":" + chunk;
+            long t0 = System.nanoTime();
+            server.hub.broadcast(msg);
+            var got = healthy.events.poll(2, TimeUnit.SECONDS);
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(("text:" + msg).equals(got), "healthy client did not get message " + sent + " within 2 s ("
+                    + ms + " ms, " + server.hub.clientCount() + " clients left)");
+            sent++;
+        }
+        assertTrue(Waits.until(Duration.ofSeconds(5), () -> server.hub.clientCount() == 1),
+                "every stuck client was dropped after " + sent + " messages");
+    }
+
+    @Test
+    void fiftyClientsShareAFewWritersAndEachGetsEveryMessageInOrder() throws Exception {
+        start(HubConfig.defaults());
+        var clients = new ArrayList<JavaClient>();
+        for (int i = 0; i < 50; i++) clients.add(JavaClient.connect(server.wsUri()));
+        for (var c : clients) assertEquals(SNAPSHOT, c.next());
+        long peakWriters = 0;
+        for (int i = 0; i < 300; i++) {
+            server.hub.broadcast("m" + i);
+            if (i % 50 == 0) peakWriters = Math.max(peakWriters, liveThreads(Hub.WRITER_THREAD_PREFIX));
+        }
+        for (var c : clients) {
+            for (int i = 0; i < 300; i++) assertEquals("text:m" + i, c.next());
+        }
+        // On Java 17 writers are named platform threads (on 21+ virtual and unlisted): far fewer than clients.
+        assertTrue(peakWriters <= 10, "writer threads for 50 clients: " + peakWriters);
+    }
+
+    @Test
     void aThousandConnectCyclesLeaveNoClientsAndNoThreads() throws Exception {
         start(HubConfig.defaults());
         int workers = 4;

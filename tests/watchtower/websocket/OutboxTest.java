@@ -2,81 +2,115 @@ package watchtower.websocket;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The per-client queue's rules, without sockets: bounds, priorities, and what a close does. */
+/** The per-client queue's rules, without sockets: bounds, priorities, batches, hand-over to one writer, closing. */
 class OutboxTest {
     @Test
     void offerReportsAFullQueueInsteadOfWaiting() {
-        var box = new Outbox(2);
-        assertTrue(box.offer(b("1")));
-        assertTrue(box.offer(b("2")));
-        assertFalse(box.offer(b("3")));
+        var box = opened(2);
+        assertEquals(Offer.READY, box.offer(b("1")));
+        assertEquals(Offer.QUEUED, box.offer(b("2")));
+        assertEquals(Offer.FULL, box.offer(b("3")));
     }
 
     @Test
-    void snapshotGoesAheadOfQueuedBroadcastsEvenWhenFull() throws Exception {
+    void snapshotGoesAheadOfQueuedBroadcastsEvenWhenFull() {
         var box = new Outbox(1);
-        box.offer(b("broadcast"));
+        assertEquals(Offer.QUEUED, box.offer(b("broadcast")), "nothing is written before open()");
         box.first(b("snapshot"));
-        assertEquals(List.of("snapshot", "broadcast"), drain(box, 2));
+        assertTrue(box.open(), "open() hands the client to a writer once the snapshot is in place");
+        assertEquals(List.of("snapshot", "broadcast"), batch(box));
     }
 
     @Test
-    void pingAndPongJumpAheadOfDataAndOnlyTheLatestPongWaits() throws Exception {
-        var box = new Outbox(10);
+    void onlyTheFirstOfferWakesAWriterUntilTheWriterReleasesTheClient() {
+        var box = opened(10);
+        assertEquals(Offer.READY, box.offer(b("1")));
+        assertEquals(Offer.QUEUED, box.offer(b("2")));
+        assertFalse(box.ping(b("ping")), "a writer is already on its way");
+        assertEquals(List.of("ping", "1", "2"), batch(box));
+        assertEquals(Offer.QUEUED, box.offer(b("3")), "the writer still holds it");
+        assertTrue(box.release(), "more arrived during the write: queue it again");
+        assertEquals(List.of("3"), batch(box));
+        assertFalse(box.release(), "nothing left: idle");
+        assertEquals(Offer.READY, box.offer(b("4")), "the next frame wakes a writer again");
+    }
+
+    @Test
+    void pingAndPongJumpAheadOfDataAndOnlyTheLatestPongWaits() {
+        var box = opened(10);
         box.offer(b("data"));
         for (int i = 0; i < 1000; i++) box.pong(b("pong" + i));  // a ping flood costs one frame
         box.ping(b("ping1"));
         box.ping(b("ping2"));  // one keep-alive ping at a time
-        assertEquals(List.of("pong999", "ping1", "data"), drain(box, 3));
+        assertEquals(List.of("pong999", "ping1", "data"), batch(box));
     }
 
     @Test
-    void closeFrameDropsWhatWaitedAndIsTheLastFrame() throws Exception {
-        var box = new Outbox(10);
+    void aBatchStopsAtItsByteBudgetButAlwaysTakesOneMessage() {
+        var box = opened(10);
+        var big = new byte[Outbox.BATCH_BYTES + 1];
+        box.offer(big);
+        box.offer(b("small"));
+        var first = new ArrayList<byte[]>();
+        assertTrue(box.takeBatch(first));
+        assertEquals(1, first.size(), "an oversized message goes alone");
+        assertTrue(box.release());
+        assertEquals(List.of("small"), batch(box));
+    }
+
+    @Test
+    void closeFrameDropsWhatWaitedAndIsTheLastFrame() {
+        var box = opened(10);
         box.offer(b("stale"));
         box.pong(b("pong"));
-        assertTrue(box.closeWith(b("close")));
+        box.closeWith(b("close"));
         assertFalse(box.closeWith(b("second close")));
-        assertTrue(box.offer(b("late")), "a closing client is not reported as full");
-        assertEquals(List.of("close"), drain(box, 1));
-        assertNull(box.take());
+        assertEquals(Offer.QUEUED, box.offer(b("late")), "a closing client is not reported as full");
+        var frames = new ArrayList<byte[]>();
+        assertFalse(box.takeBatch(frames), "nothing follows the close frame");
+        assertEquals(List.of("close"), strings(frames));
     }
 
     @Test
-    void shutdownReleasesAWaitingWriter() throws Exception {
-        var box = new Outbox(10);
-        var taken = new CompletableFuture<byte[]>();
-        var writer = new Thread(() -> {
-            try {
-                taken.complete(box.take());
-            } catch (InterruptedException e) {
-                taken.completeExceptionally(e);
-            }
-        });
-        writer.start();
-        box.shutdown();
-        assertNull(taken.get(5, TimeUnit.SECONDS), "take() returned null after shutdown");
+    void shutdownSaysWhetherAWriterStillHoldsTheClient() {
+        var idle = opened(10);
+        assertTrue(idle.shutdown(), "no writer holds it: the caller counts it finished");
+
+        var held = opened(10);
+        held.offer(b("1"));
+        assertFalse(held.shutdown(), "a writer holds it and will find it finished");
+        assertTrue(held.release(), "so the writer's next turn...");
+        var frames = new ArrayList<byte[]>();
+        assertFalse(held.takeBatch(frames), "...ends it, writing nothing more");
+        assertTrue(frames.isEmpty());
     }
 
     // --- infra ---
+
+    private static Outbox opened(int capacity) {
+        var box = new Outbox(capacity);
+        assertFalse(box.open(), "nothing queued yet");
+        return box;
+    }
 
     private static byte[] b(String s) {
         return s.getBytes(UTF_8);
     }
 
-    private static List<String> drain(Outbox box, int n) throws InterruptedException {
-        var out = new ArrayList<String>();
-        for (int i = 0; i < n; i++) out.add(new String(box.take(), UTF_8));
-        return out;
+    private static List<String> batch(Outbox box) {
+        var frames = new ArrayList<byte[]>();
+        assertTrue(box.takeBatch(frames));
+        return strings(frames);
+    }
+
+    private static List<String> strings(List<byte[]> frames) {
+        return frames.stream().map(f -> new String(f, UTF_8)).toList();
     }
 }

@@ -1,0 +1,216 @@
+package watchtower.websocket;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntSupplier;
+import watchtower.core.Threads;
+
+import static java.lang.System.Logger.Level.DEBUG;
+import static java.lang.System.Logger.Level.ERROR;
+
+/**
+ * A few writer threads shared by every client of a hub, instead of one per client: a broadcast to
+ * 100 clients wakes at most a few threads, and a client that fell behind gets all its waiting
+ * frames in one write. A client with frames is queued once (its Outbox remembers that); a writer
+ * writes one batch of it, then puts it back at the end of the queue if more arrived, so each
+ * client's order holds and a busy client cannot starve the others.
+ *
+ * <p>A write to a peer that stopped reading blocks its writer until the hub drops that client.
+ * A writer in one write for longer than {@link #STALL} stops counting, and another is started,
+ * so stuck clients never hold up healthy ones; each stalled writer is tied to a distinct stuck
+ * client, so the threads stay bounded by the clients. Writers beyond the usual number retire
+ * after {@link #IDLE} without work, and all of them once the hub has no clients.
+ */
+final class WriterPool implements AutoCloseable {
+    static final String THREAD_PREFIX = "ws-writer";
+    static final long STALL = TimeUnit.MILLISECONDS.toNanos(20);
+    static final long IDLE = TimeUnit.SECONDS.toNanos(1);
+    private static final int SCRATCH_BYTES = 64 * 1024;
+    private static final System.Logger LOG = System.getLogger("watchtower.websocket");
+
+    private final int usual;
+    private final IntSupplier clients;
+    private final ScheduledExecutorService timers;
+    private final Optional<ExecutorService> virtualThreads;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition work = lock.newCondition();
+    private final ArrayDeque<Client> ready = new ArrayDeque<>();
+    // Each writer's "writing since" (System.nanoTime(), 0 between writes), by identity.
+    private final List<AtomicLong> writers = new ArrayList<>();
+    private int idle;
+    private int started;
+    private boolean stallCheckPending;
+    private boolean closed;
+
+    /** {@code clients} tells whether anyone is connected; {@code timers} runs the stall check. */
+    WriterPool(int usual, IntSupplier clients, ScheduledExecutorService timers) {
+        this.usual = usual;
+        this.clients = clients;
+        this.timers = timers;
+        this.virtualThreads = Threads.hasVirtualThreads()
+                ? Optional.of(Threads.perTask(THREAD_PREFIX))
+                : Optional.empty();
+    }
+
+    /** Two writers, or one per core up to eight: writing is mostly system calls, so more would only queue. */
+    static int usualSize() {
+        return Math.min(8, Math.max(2, Runtime.getRuntime().availableProcessors()));
+    }
+
+    /** Queues a client that Outbox just reported READY; false when the pool is closed. */
+    boolean submit(Client client) {
+        return submitAll(List.of(client));
+    }
+
+    /** Queues many READY clients with one lock and at most one wake-up per idle writer. */
+    boolean submitAll(Collection<Client> batch) {
+        if (batch.isEmpty()) return true;
+        lock.lock();
+        try {
+            if (closed) return false;
+            ready.addAll(batch);
+            for (int i = Math.min(idle, batch.size()); i > 0; i--) work.signal();
+            ensureWriters();
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    int threads() {
+        lock.lock();
+        try {
+            return writers.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Lets the writers finish what is queued and end; clients left over are the hub's to abort. */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            closed = true;
+            work.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        virtualThreads.ifPresent(ExecutorService::shutdown);
+    }
+
+    /** Starts writers while work waits, no writer is idle, and fewer than usual are moving. Holds the lock. */
+    private void ensureWriters() {
+        if (closed || ready.isEmpty() || idle > 0) return;
+        long now = System.nanoTime();
+        int moving = 0;
+        for (var since : writers) {
+            long t = since.get();
+            if (t == 0 || now - t < STALL) moving++;
+        }
+        for (; moving < usual; moving++) {
+            if (!start()) return;
+        }
+        if (!stallCheckPending) {
+            // All writers are busy: if one stalls before the queue empties, nothing else would notice.
+            try {
+                timers.schedule(this::checkStalls, STALL, TimeUnit.NANOSECONDS);
+                stallCheckPending = true;
+            } catch (RejectedExecutionException e) {
+                LOG.log(DEBUG, "no stall check: the hub is closing");
+            }
+        }
+    }
+
+    private void checkStalls() {
+        lock.lock();
+        try {
+            stallCheckPending = false;
+            ensureWriters();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private boolean start() {
+        var since = new AtomicLong();
+        Runnable body = () -> work(since);
+        try {
+            if (virtualThreads.isPresent()) virtualThreads.get().execute(body);
+            else Threads.startDaemon(THREAD_PREFIX + "-" + ++started, body);
+        } catch (RejectedExecutionException | OutOfMemoryError e) {
+            LOG.log(ERROR, "cannot start a websocket writer: {0}", e.toString());
+            return false;
+        }
+        writers.add(since);
+        return true;
+    }
+
+    private void work(AtomicLong since) {
+        var frames = new ArrayList<byte[]>();
+        var scratch = ByteBuffer.allocateDirect(SCRATCH_BYTES);
+        try {
+            for (var client = next(since); client != null; client = next(since)) {
+                since.set(System.nanoTime() | 1);  // never 0, which means "not writing"
+                boolean again;
+                try {
+                    again = client.drain(frames, scratch);
+                } finally {
+                    since.set(0);
+                    frames.clear();
+                }
+                if (again && !submit(client)) client.noWriter();
+            }
+        } catch (RuntimeException | Error e) {
+            LOG.log(ERROR, "websocket writer failed", e);
+        } finally {
+            lock.lock();
+            try {
+                writers.remove(since);
+                ensureWriters();  // a writer that died must not leave work stranded
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** The next client to write, or null when this writer should end. */
+    private Client next(AtomicLong self) {
+        lock.lock();
+        try {
+            long wait = IDLE;
+            while (true) {
+                var client = ready.pollFirst();
+                if (client != null) return client;
+                if (closed) return null;
+                if (wait <= 0 && (writers.size() > usual || clients.getAsInt() == 0)) {
+                    writers.remove(self);
+                    return null;
+                }
+                if (wait <= 0) wait = IDLE;
+                idle++;
+                try {
+                    wait = work.awaitNanos(wait);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return null;
+                } finally {
+                    idle--;
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+}
