@@ -2,6 +2,7 @@
 //JAVA 17+
 //DEPS info.picocli:picocli:4.7.7
 //DEPS org.xerial:sqlite-jdbc:3.54.1.0
+//DEPS org.postgresql:postgresql:42.7.14
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.23.0
 //JAVA_OPTIONS --add-opens jdk.httpserver/sun.net.httpserver=ALL-UNNAMED
 //SOURCES src/watchtower/core/*.java
@@ -14,7 +15,10 @@
 //SOURCES src/watchtower/ingest/*.java
 //SOURCES src/watchtower/sessions/*.java
 //SOURCES src/watchtower/control/*.java
+//SOURCES src/watchtower/agent/*.java
 //SOURCES src/watchtower/settings/*.java
+//SOURCES src/watchtower/machines/*.java
+//SOURCES src/watchtower/team/*.java
 //SOURCES src/watchtower/server/*.java
 //FILES static/=static/**
 //DESCRIPTION Watchtower: see and steer every Claude Code session. Example: jbang watchtower@uvs --port 4200
@@ -28,6 +32,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import watchtower.core.Config;
+import watchtower.core.DbTarget;
 import watchtower.server.Server;
 import watchtower.server.StartupCheck;
 import watchtower.server.Version;
@@ -43,8 +48,10 @@ public class Watchtower implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "${env:WATCHTOWER_PORT:-4200}", description = "Port (default ${DEFAULT-VALUE}, env WATCHTOWER_PORT).")
     int port;
 
-    @Option(names = "--db", defaultValue = "${env:WATCHTOWER_DB}", description = "SQLite file (env WATCHTOWER_DB; default <data-dir>/watchtower.db).")
-    Path db;
+    @Option(names = "--db", defaultValue = "${env:WATCHTOWER_DB}",
+            description = "SQLite file, or postgresql://user:pass@host:5432/db for a database shared by several"
+                    + " instances (env WATCHTOWER_DB; default <data-dir>/watchtower.db).")
+    String db;
 
     @Option(names = "--data-dir", defaultValue = "${env:UVS_HOME}", description = "Folder for the token and logs (env UVS_HOME; default ~/.uvs).")
     Path dataDir;
@@ -67,8 +74,15 @@ public class Watchtower implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         var data = dataDir != null ? dataDir : Path.of(System.getProperty("user.home"), ".uvs");
-        var config = new Config(host, port, db != null ? db : data.resolve("watchtower.db"), data,
-                Optional.ofNullable(staticDir), allowOrigins, retainDays);
+        DbTarget target;
+        try {
+            target = db != null && !db.isBlank() ? DbTarget.parse(db, System.getenv("PGPASSWORD"))
+                    : new DbTarget.SqliteFile(data.resolve("watchtower.db"));
+        } catch (IllegalArgumentException e) { // also a bad path (InvalidPathException)
+            System.err.println("watchtower: --db: " + e.getMessage());
+            return 2;
+        }
+        var config = new Config(host, port, target, data, Optional.ofNullable(staticDir), allowOrigins, retainDays);
         var problem = StartupCheck.problems(config);
         if (problem.isPresent()) {
             System.err.println("watchtower: " + problem.get());
@@ -88,7 +102,7 @@ public class Watchtower implements Callable<Integer> {
         }, "shutdown"));
         StartupCheck.warnings(config).forEach(w -> System.err.println("watchtower: " + w));
         server.liveProblem().ifPresent(p -> System.err.println("watchtower: live updates are off: " + p));
-        System.out.println("Watchtower " + Version.VALUE + " ready at " + server.url() + "  (db " + config.db() + ")");
+        System.out.println("Watchtower " + Version.VALUE + " ready at " + server.url() + "  (db " + config.db().describe() + ")");
         System.out.flush();
         stopped.await();
         return 0;

@@ -3,6 +3,7 @@
 //DEPS org.junit.jupiter:junit-jupiter:5.14.4
 //DEPS org.junit.platform:junit-platform-launcher:1.14.4
 //DEPS org.xerial:sqlite-jdbc:3.54.1.0
+//DEPS org.postgresql:postgresql:42.7.14
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.23.0
 //DEPS info.picocli:picocli:4.7.7
 //DEPS org.seleniumhq.selenium:selenium-java:4.52.0
@@ -16,7 +17,11 @@
 //SOURCES ../src/watchtower/ingest/*.java
 //SOURCES ../src/watchtower/sessions/*.java
 //SOURCES ../src/watchtower/settings/*.java
+//SOURCES ../src/watchtower/machines/*.java
+//SOURCES watchtower/machines/*.java
+//SOURCES ../src/watchtower/team/*.java
 //SOURCES ../src/watchtower/server/*.java
+//SOURCES watchtower/team/*.java
 //SOURCES watchtower/testing/*.java
 //SOURCES watchtower/server/*.java
 //SOURCES watchtower/sessions/*.java
@@ -36,6 +41,8 @@
 //SOURCES watchtower/compat/*.java
 //SOURCES ../src/watchtower/control/*.java
 //SOURCES watchtower/control/*.java
+//SOURCES ../src/watchtower/agent/*.java
+//SOURCES watchtower/agent/*.java
 //SOURCES watchtower/dashboard/*.java
 //SOURCES ../src/watchtower/ctl/*.java
 //SOURCES watchtower/ctl/*.java
@@ -50,6 +57,7 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.launcher.TestExecutionListener;
@@ -57,36 +65,75 @@ import org.junit.platform.launcher.TestIdentifier;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
 import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
+import org.junit.platform.launcher.listeners.TestExecutionSummary;
+import watchtower.testing.TestDb;
+import watchtower.testing.TestPostgres;
 
 /**
  * The test runner: discovers every *Test class compiled into this script's jar, runs it on
  * the JUnit Platform, prints one line per test and, last, "N passed, N failed" (", N skipped").
+ * The tests that store through a server then run again on PostgreSQL (see TestPostgres).
  * Exits 1 when anything failed or when no test ran, so CI cannot pass on an empty run.
  */
 public class RunTests {
+    /** The tests that run a second time on PostgreSQL: everything that stores through a server. */
+    static final String POSTGRES_PASS = "watchtower\\.(server|store|sessions|ingest|approvals|security|control"
+            + "|ctl|machines|agent|tokens|team)\\..*Test";
+
     public static void main(String[] args) throws Exception {
         var pattern = args.length > 0 ? args[0] : ".*Test";
         var jar = Path.of(RunTests.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        var request = LauncherDiscoveryRequestBuilder.request()
-                .selectors(selectClasspathRoots(Set.of(jar)))
-                .filters(includeClassNamePatterns(pattern))
-                .configurationParameter("junit.jupiter.execution.timeout.default", "5m")
-                .build();
-        var summary = new SummaryGeneratingListener();
-        var launcher = LauncherFactory.create();
-        launcher.execute(request, summary, new Progress());
+        var summary = run(jar, pattern);
 
-        var s = summary.getSummary();
-        if (s.getTotalFailureCount() > 0) {
+        var pgSummary = (TestExecutionSummary) null;
+        if (matchesAny(jar, pattern)) {
+            var whyNot = new StringBuilder();
+            var pg = TestPostgres.find(whyNot);
             System.out.println();
-            s.printFailuresTo(new PrintWriter(System.out, true), 25);
+            if (pg.isEmpty()) {
+                System.out.println("PostgreSQL pass skipped: " + whyNot);
+            } else {
+                try (var server = pg.get()) {
+                    System.out.println("--- the same tests again, on PostgreSQL (" + server.url() + ") ---");
+                    System.setProperty(TestDb.PROPERTY, server.url());
+                    pgSummary = run(jar, pattern, POSTGRES_PASS);
+                } finally {
+                    System.clearProperty(TestDb.PROPERTY);
+                }
+            }
         }
-        long failed = s.getTestsFailedCount() + s.getContainersFailedCount();
-        long passed = s.getTestsSucceededCount();
-        long skipped = s.getTestsSkippedCount() + s.getTestsAbortedCount();
+
+        long failed = 0, passed = 0, skipped = 0;
+        for (var s : pgSummary == null ? List.of(summary) : List.of(summary, pgSummary)) {
+            if (s.getTotalFailureCount() > 0) {
+                System.out.println();
+                s.printFailuresTo(new PrintWriter(System.out, true), 25);
+            }
+            failed += s.getTestsFailedCount() + s.getContainersFailedCount();
+            passed += s.getTestsSucceededCount();
+            skipped += s.getTestsSkippedCount() + s.getTestsAbortedCount();
+        }
         System.out.println();
         System.out.println(passed + " passed, " + failed + " failed" + (skipped > 0 ? ", " + skipped + " skipped" : ""));
         System.exit(failed > 0 || passed == 0 ? 1 : 0);
+    }
+
+    private static TestExecutionSummary run(Path jar, String... patterns) {
+        var builder = LauncherDiscoveryRequestBuilder.request()
+                .selectors(selectClasspathRoots(Set.of(jar)))
+                .configurationParameter("junit.jupiter.execution.timeout.default", "5m");
+        for (var p : patterns) builder.filters(includeClassNamePatterns(p));
+        var summary = new SummaryGeneratingListener();
+        LauncherFactory.create().execute(builder.build(), summary, new Progress());
+        return summary.getSummary();
+    }
+
+    /** Whether any test class the pattern selects also belongs to the PostgreSQL pass. */
+    private static boolean matchesAny(Path jar, String pattern) {
+        var plan = LauncherFactory.create().discover(LauncherDiscoveryRequestBuilder.request()
+                .selectors(selectClasspathRoots(Set.of(jar)))
+                .filters(includeClassNamePatterns(pattern), includeClassNamePatterns(POSTGRES_PASS)).build());
+        return plan.containsTests();
     }
 
     /** One line per finished test with its duration, so a long CI log shows where the time goes. */

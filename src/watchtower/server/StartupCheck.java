@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import watchtower.core.Config;
+import watchtower.core.DbTarget;
 
 /** The checks made before and after start, each turned into one line a person can act on. */
 public final class StartupCheck {
@@ -22,7 +23,7 @@ public final class StartupCheck {
     public static Optional<String> problems(Config config) {
         if (config.port() < 0 || config.port() > 65535) return Optional.of("--port must be between 0 and 65535");
         if (config.retainDays() < 0) return Optional.of("--retain-days must be 0 (keep everything) or more");
-        var parent = config.db().toAbsolutePath().getParent();
+        var parent = config.db() instanceof DbTarget.SqliteFile f ? f.file().toAbsolutePath().getParent() : null;
         try {
             Files.createDirectories(config.dataDir());
             if (parent != null) Files.createDirectories(parent);
@@ -46,7 +47,7 @@ public final class StartupCheck {
         if (e instanceof BindException) {
             return "port " + config.port() + " on " + config.host() + " is in use (is Watchtower already running? try --port)";
         }
-        if (e instanceof java.sql.SQLException) return "database " + config.db() + ": " + e.getMessage();
+        if (e instanceof java.sql.SQLException) return "database " + config.db().describe() + ": " + e.getMessage();
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 }

@@ -5,6 +5,7 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import watchtower.core.Time;
 
 /** The approvals table. At most one pending approval per session: callers hold the writer thread. */
 public final class ApprovalsStore {
@@ -39,19 +40,18 @@ public final class ApprovalsStore {
         }
     }
 
+    // runs for most events (any sign of life resolves a pending approval), hence the kept statement
     public List<Map<String, Object>> allPendingFor(Tx tx, String sessionId) throws SQLException {
-        try (var ps = tx.connection().prepareStatement(
-                "SELECT * FROM approvals WHERE session_id = ? AND status = 'pending' ORDER BY id")) {
-            return Rows.all(Rows.bind(ps, sessionId));
-        }
+        return Rows.all(Rows.bind(tx.prepared(
+                "SELECT * FROM approvals WHERE session_id = ? AND status = 'pending' ORDER BY id"), sessionId));
     }
 
     public long insertPending(Tx tx, String sessionId, String toolName, String command, String requestJson,
                               String toolUseId) throws SQLException {
         try (var ps = tx.connection().prepareStatement("""
                 INSERT INTO approvals (session_id, tool_name, command, request, status, tool_use_id, created_at)
-                VALUES (?, ?, ?, ?, 'pending', ?, CURRENT_TIMESTAMP)""", Statement.RETURN_GENERATED_KEYS)) {
-            Rows.bind(ps, sessionId, toolName, command, requestJson, toolUseId).executeUpdate();
+                VALUES (?, ?, ?, ?, 'pending', ?, ?)""", Statement.RETURN_GENERATED_KEYS)) {
+            Rows.bind(ps, sessionId, toolName, command, requestJson, toolUseId, Time.now()).executeUpdate();
             try (var keys = ps.getGeneratedKeys()) {
                 keys.next();
                 return keys.getLong(1);
@@ -62,18 +62,18 @@ public final class ApprovalsStore {
     /** Refreshes a pending approval with a newer request for the same prompt (the reference's rule). */
     public void refresh(Tx tx, long id, String toolName, String command, String requestJson) throws SQLException {
         try (var ps = tx.connection().prepareStatement("""
-                UPDATE approvals SET tool_name = ?, command = ?, request = ?, created_at = CURRENT_TIMESTAMP
+                UPDATE approvals SET tool_name = ?, command = ?, request = ?, created_at = ?
                 WHERE id = ?""")) {
-            Rows.bind(ps, toolName, command, requestJson, id).executeUpdate();
+            Rows.bind(ps, toolName, command, requestJson, Time.now(), id).executeUpdate();
         }
     }
 
     /** Moves a pending approval to {@code status}; false if it was no longer pending. */
     public boolean finish(Tx tx, long id, String status, String decidedBy, String via) throws SQLException {
         try (var ps = tx.connection().prepareStatement("""
-                UPDATE approvals SET status = ?, decided_by = ?, decided_via = ?, decided_at = CURRENT_TIMESTAMP
+                UPDATE approvals SET status = ?, decided_by = ?, decided_via = ?, decided_at = ?
                 WHERE id = ? AND status = 'pending'""")) {
-            return Rows.bind(ps, status, decidedBy, via, id).executeUpdate() > 0;
+            return Rows.bind(ps, status, decidedBy, via, Time.now(), id).executeUpdate() > 0;
         }
     }
 
@@ -95,7 +95,7 @@ public final class ApprovalsStore {
     public List<Map<String, Object>> list(String status, int limit) {
         return db.read(c -> {
             try (var ps = c.prepareStatement("""
-                    SELECT * FROM approvals WHERE (? IS NULL OR status = ?)
+                    SELECT * FROM approvals WHERE (CAST(? AS text) IS NULL OR status = ?)
                     ORDER BY created_at DESC, id DESC LIMIT ?""")) {
                 return Rows.all(Rows.bind(ps, status, status, limit));
             }

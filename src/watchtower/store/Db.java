@@ -9,35 +9,59 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.sqlite.SQLiteConfig;
+import watchtower.core.DbTarget;
 import watchtower.http.ApiError;
 
 /**
- * The SQLite file: one write connection (owned by {@link Writer}) and a small pool of read
- * connections, so queries run beside the writer. WAL with synchronous=NORMAL: a commit is in
- * the WAL when it returns, which survives a crash or kill -9 of this process (not a power cut,
- * which would need FULL and an fsync per group).
+ * The database: one write connection (owned by {@link Writer}) and a small pool of read
+ * connections, so queries run beside the writer.
+ *
+ * SQLite runs in WAL with synchronous=NORMAL: a commit is in the WAL when it returns, which
+ * survives a crash or kill -9 of this process (not a power cut, which would need FULL and an
+ * fsync per group). PostgreSQL commits durably by its own settings.
  */
 public final class Db implements AutoCloseable {
-    private final Path file;
-    private final Connection writeConnection;
+    private final DbTarget target;
+    private final Dialect dialect;
+    private volatile Connection writeConnection;
     private final BlockingQueue<Connection> readers;
     private final int readerCount;
 
-    private Db(Path file, Connection writeConnection, BlockingQueue<Connection> readers, int readerCount) {
-        this.file = file;
+    private Db(DbTarget target, Dialect dialect, Connection writeConnection, BlockingQueue<Connection> readers,
+               int readerCount) {
+        this.target = target;
+        this.dialect = dialect;
         this.writeConnection = writeConnection;
         this.readers = readers;
         this.readerCount = readerCount;
     }
 
     public static Db open(Path file, int readerCount) throws SQLException, IOException {
-        var parent = file.toAbsolutePath().getParent();
-        if (parent != null) Files.createDirectories(parent);
-        var writer = connect(file, false);
-        Migrations.apply(writer);
-        var pool = new ArrayBlockingQueue<Connection>(readerCount);
-        for (int i = 0; i < readerCount; i++) pool.add(connect(file, true));
-        return new Db(file, writer, pool, readerCount);
+        return open(new DbTarget.SqliteFile(file), readerCount);
+    }
+
+    public static Db open(DbTarget target, int readerCount) throws SQLException, IOException {
+        if (target instanceof DbTarget.SqliteFile f) {
+            var parent = f.file().toAbsolutePath().getParent();
+            if (parent != null) Files.createDirectories(parent);
+        }
+        var writer = connect(target, false);
+        try {
+            if (target instanceof DbTarget.Postgres) PostgresSchema.apply(writer);
+            else Migrations.apply(writer);
+            var pool = new ArrayBlockingQueue<Connection>(readerCount);
+            for (int i = 0; i < readerCount; i++) pool.add(connect(target, true));
+            var dialect = target instanceof DbTarget.Postgres ? Dialect.POSTGRES : Dialect.SQLITE;
+            return new Db(target, dialect, writer, pool, readerCount);
+        } catch (SQLException | RuntimeException e) {
+            writer.close();
+            throw e;
+        }
+    }
+
+    private static Connection connect(DbTarget target, boolean readOnly) throws SQLException {
+        if (target instanceof DbTarget.Postgres pg) return PostgresConnections.open(pg);
+        return connect(((DbTarget.SqliteFile) target).file(), readOnly);
     }
 
     private static Connection connect(Path file, boolean readOnly) throws SQLException {
@@ -51,7 +75,9 @@ public final class Db implements AutoCloseable {
         return config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
     }
 
-    public Path file() { return file; }
+    public DbTarget target() { return target; }
+
+    public Dialect dialect() { return dialect; }
 
     Connection writeConnection() { return writeConnection; }
 
@@ -71,12 +97,58 @@ public final class Db implements AutoCloseable {
         }
         if (c == null) throw ApiError.unavailable("database busy, try again");
         try {
-            return query.run(c);
+            try {
+                return query.run(c);
+            } catch (SQLException e) {
+                if (!lost(e, c)) throw e;
+                // the database server restarted or dropped us: a read is safe to run again
+                c = replace(c);
+                return query.run(c);
+            }
         } catch (SQLException e) {
+            if (lost(e, c)) throw ApiError.unavailable("database unreachable: " + e.getMessage());
             throw new StoreException("read failed", e);
         } finally {
             readers.add(c);
         }
+    }
+
+    /** A connection the server closed (SQLState class 08, or closed under us): not the query's fault. */
+    static boolean lost(SQLException e, Connection c) {
+        var state = e.getSQLState();
+        if (state != null && state.startsWith("08")) return true;
+        try {
+            return c.isClosed();
+        } catch (SQLException ignored) {
+            return true;
+        }
+    }
+
+    /** A fresh connection in place of a lost one (the lost one is kept if none can be opened). */
+    private Connection replace(Connection lost) {
+        try {
+            var fresh = connect(target, true);
+            try {
+                lost.close();
+            } catch (SQLException ignored) {
+                // it was already gone
+            }
+            return fresh;
+        } catch (SQLException e) {
+            return lost;
+        }
+    }
+
+    /** A new write connection in place of one the database dropped (the writer asks after a failed group). */
+    Connection reconnectWriter() throws SQLException {
+        var fresh = connect(target, false);
+        try {
+            writeConnection.close();
+        } catch (SQLException ignored) {
+            // it was already gone
+        }
+        writeConnection = fresh;
+        return fresh;
     }
 
     @Override

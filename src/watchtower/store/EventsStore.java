@@ -1,7 +1,6 @@
 package watchtower.store;
 
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -18,31 +17,40 @@ public final class EventsStore {
     public record NewEvent(String sessionId, String eventType, String toolName, String command,
                            String payloadJson, String eventUid, String createdAt, String searchText) {}
 
-    /** Appends an event; empty when an event with the same uid is already stored (a re-delivery). */
+    /**
+     * Appends an event; empty when an event with the same uid is already stored (a re-delivery).
+     * The unique index on event_uid decides in the insert itself: on PostgreSQL because two
+     * instances may receive the same re-delivered event at once, on SQLite because it saves a read.
+     */
     public Optional<Long> append(Tx tx, NewEvent e) throws SQLException {
-        if (e.eventUid() != null) {
-            try (var ps = tx.connection().prepareStatement("SELECT id FROM events WHERE event_uid = ?")) {
-                try (var rs = Rows.bind(ps, e.eventUid()).executeQuery()) {
-                    if (rs.next()) return Optional.empty();
-                }
+        if (db.dialect() == Dialect.POSTGRES) {
+            try (var rs = Rows.bind(tx.prepared(INSERT_POSTGRES), e.sessionId(), e.eventType(), e.toolName(),
+                    e.command(), e.payloadJson(), e.eventUid(), e.createdAt(), e.searchText()).executeQuery()) {
+                return rs.next() ? Optional.of(rs.getLong(1)) : Optional.empty();
             }
         }
-        try (var ps = tx.connection().prepareStatement("""
-                INSERT INTO events (session_id, event_type, tool_name, command, payload, event_uid, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?)""", Statement.RETURN_GENERATED_KEYS)) {
-            Rows.bind(ps, e.sessionId(), e.eventType(), e.toolName(), e.command(), e.payloadJson(),
-                    e.eventUid(), e.createdAt()).executeUpdate();
-            long id;
-            try (var keys = ps.getGeneratedKeys()) {
-                keys.next();
-                id = keys.getLong(1);
-            }
-            try (var fts = tx.connection().prepareStatement("INSERT INTO events_fts (rowid, text) VALUES (?, ?)")) {
-                Rows.bind(fts, id, e.searchText()).executeUpdate();
-            }
-            return Optional.of(id);
+        long id;
+        try (var rs = Rows.bind(tx.prepared(INSERT_SQLITE), e.sessionId(), e.eventType(), e.toolName(),
+                e.command(), e.payloadJson(), e.eventUid(), e.createdAt()).executeQuery()) {
+            if (!rs.next()) return Optional.empty();
+            id = rs.getLong(1);
         }
+        Rows.bind(tx.prepared("INSERT INTO events_fts (rowid, text) VALUES (?, ?)"), id, e.searchText())
+                .executeUpdate();
+        return Optional.of(id);
     }
+
+    private static final String INSERT_SQLITE = """
+            INSERT INTO events (session_id, event_type, tool_name, command, payload, event_uid, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (event_uid) WHERE event_uid IS NOT NULL DO NOTHING
+            RETURNING id""";
+
+    private static final String INSERT_POSTGRES = """
+            INSERT INTO events (session_id, event_type, tool_name, command, payload, event_uid, created_at, search_text)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (event_uid) WHERE event_uid IS NOT NULL DO NOTHING
+            RETURNING id""";
 
     /** Recent events across all sessions, oldest first (the heartbeat backfill), without payloads. */
     public List<Map<String, Object>> recent(int limit) {
@@ -85,27 +93,40 @@ public final class EventsStore {
      * of only the most recent {@link #SHORT_QUERY_WINDOW} events.
      */
     public List<Map<String, Object>> search(String text, String sessionId, int limit) {
-        if (text.codePointCount(0, text.length()) >= 3) {
+        var like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+        boolean indexed = text.codePointCount(0, text.length()) >= 3;
+        if (indexed && db.dialect() == Dialect.POSTGRES) {
+            return db.read(c -> {
+                try (var ps = c.prepareStatement("""
+                        SELECT id, session_id, event_type, tool_name, command, created_at
+                        FROM events WHERE search_text ILIKE ? ESCAPE '\\'
+                          AND (CAST(? AS text) IS NULL OR session_id = ?)
+                        ORDER BY id DESC LIMIT ?""")) {
+                    return Rows.all(Rows.bind(ps, like, sessionId, sessionId, limit));
+                }
+            });
+        }
+        if (indexed) {
             var phrase = "\"" + text.replace("\"", "\"\"") + "\"";
             return db.read(c -> {
                 try (var ps = c.prepareStatement("""
                         SELECT e.id, e.session_id, e.event_type, e.tool_name, e.command, e.created_at
                         FROM events_fts f JOIN events e ON e.id = f.rowid
-                        WHERE events_fts MATCH ? AND (? IS NULL OR e.session_id = ?)
+                        WHERE events_fts MATCH ? AND (CAST(? AS text) IS NULL OR e.session_id = ?)
                         ORDER BY f.rowid DESC LIMIT ?""")) {
                     return Rows.all(Rows.bind(ps, phrase, sessionId, sessionId, limit));
                 }
             });
         }
-        var like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+        var sql = """
+                SELECT id, session_id, event_type, tool_name, command, created_at
+                FROM events
+                WHERE id > (SELECT COALESCE(max(id), 0) FROM events) - ?
+                  AND (CAST(? AS text) IS NULL OR session_id = ?)
+                  AND (payload LIKE ? ESCAPE '\\' OR event_type LIKE ? ESCAPE '\\' OR tool_name LIKE ? ESCAPE '\\')
+                ORDER BY id DESC LIMIT ?""".replace("LIKE", db.dialect().like());
         return db.read(c -> {
-            try (var ps = c.prepareStatement("""
-                    SELECT id, session_id, event_type, tool_name, command, created_at
-                    FROM events
-                    WHERE id > (SELECT COALESCE(max(id), 0) FROM events) - ?
-                      AND (? IS NULL OR session_id = ?)
-                      AND (payload LIKE ? ESCAPE '\\' OR event_type LIKE ? ESCAPE '\\' OR tool_name LIKE ? ESCAPE '\\')
-                    ORDER BY id DESC LIMIT ?""")) {
+            try (var ps = c.prepareStatement(sql)) {
                 return Rows.all(Rows.bind(ps, SHORT_QUERY_WINDOW, sessionId, sessionId, like, like, like, limit));
             }
         });

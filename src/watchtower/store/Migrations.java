@@ -14,7 +14,7 @@ import java.util.Set;
 final class Migrations {
     private Migrations() {}
 
-    static final int LATEST = 3;
+    static final int LATEST = 4;
 
     private static final List<String> REFERENCE_SCHEMA = List.of("""
             CREATE TABLE IF NOT EXISTS sessions (
@@ -93,6 +93,15 @@ final class Migrations {
                       ELSE '' END, 1, 4096)
             FROM events""";
 
+    // Team mode: machines that run agents and post with their own token (the hash is stored, never
+    // the token), and which machine each session runs on (null: this server's own machine).
+    static final String MACHINES_TABLE = """
+            CREATE TABLE IF NOT EXISTS machines (
+                name text PRIMARY KEY, token_hash text NOT NULL UNIQUE,
+                created_at text, last_seen_at text, revoked_at text)""";
+    private static final List<String[]> MACHINE_COLUMNS = List.<String[]>of(
+            new String[] {"sessions", "machine", "text"});
+
     static void apply(Connection c) throws SQLException {
         int version = userVersion(c);
         if (version > LATEST) {
@@ -116,6 +125,10 @@ final class Migrations {
             if (version < 3) {
                 st.execute(SEARCH_TABLE);
                 st.execute(BACKFILL_SEARCH);
+            }
+            if (version < 4) {
+                st.execute(MACHINES_TABLE);
+                addMissing(c, MACHINE_COLUMNS);
             }
             st.execute("PRAGMA user_version = " + LATEST);
             c.commit();

@@ -40,11 +40,14 @@ public final class Retention implements AutoCloseable {
         long removed = 0;
         while (true) {
             int n = store.writer().execute(tx -> {
-                try (var fts = tx.connection().prepareStatement(
-                        "DELETE FROM events_fts WHERE rowid IN (SELECT id FROM events WHERE created_at < ? ORDER BY id LIMIT ?)");
-                     var ps = tx.connection().prepareStatement(
+                if (store.db().dialect().separateSearchTable()) {
+                    try (var fts = tx.connection().prepareStatement(
+                            "DELETE FROM events_fts WHERE rowid IN (SELECT id FROM events WHERE created_at < ? ORDER BY id LIMIT ?)")) {
+                        Rows.bind(fts, cutoff, BATCH).executeUpdate();
+                    }
+                }
+                try (var ps = tx.connection().prepareStatement(
                         "DELETE FROM events WHERE id IN (SELECT id FROM events WHERE created_at < ? ORDER BY id LIMIT ?)")) {
-                    Rows.bind(fts, cutoff, BATCH).executeUpdate();
                     return Rows.bind(ps, cutoff, BATCH).executeUpdate();
                 }
             });

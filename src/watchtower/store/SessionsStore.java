@@ -4,7 +4,9 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import watchtower.core.Time;
 
 /** The sessions table. Counters (tool_calls, last_event_at) are kept on write, so listing never scans events. */
 public final class SessionsStore {
@@ -26,7 +28,7 @@ public final class SessionsStore {
     private static final String UPSERT = """
             INSERT INTO sessions (id, name, kind, purpose, priority, persona, cwd, worktree, branch, pid,
                                   tmux_target, parent_id, agent, model, claude_session_id, state, activity_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', CURRENT_TIMESTAMP)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?)
             ON CONFLICT (id) DO UPDATE SET
               name = COALESCE(excluded.name, sessions.name),
               kind = COALESCE(excluded.kind, sessions.kind),
@@ -43,15 +45,39 @@ public final class SessionsStore {
               model = COALESCE(excluded.model, sessions.model),
               claude_session_id = COALESCE(excluded.claude_session_id, sessions.claude_session_id)""";
 
-    /** Creates or updates a session; true if it was new. */
+    /**
+     * Creates or updates a session; true if it was new. PostgreSQL says which in the same statement
+     * (another instance may insert the row between a check and the write); SQLite has one writer.
+     */
     public boolean upsert(Tx tx, Upsert u) throws SQLException {
-        boolean existed = exists(tx.connection(), u.id());
-        try (var ps = tx.connection().prepareStatement(UPSERT)) {
-            Rows.bind(ps, u.id(), u.name(), u.kind(), u.purpose(), u.priority(), u.persona(), u.cwd(),
-                    u.worktree(), u.branch(), u.pid(), u.tmuxTarget(), u.parentId(), u.agent(), u.model(),
-                    u.claudeSessionId()).executeUpdate();
+        return upsert(tx, u, db.dialect() == Dialect.POSTGRES ? Optional.empty() : state(tx, u.id()));
+    }
+
+    /**
+     * The same, for a caller that has just read the session's {@link #state} in this operation
+     * (empty: no row), so the row is read once per event. PostgreSQL still decides in the statement.
+     */
+    public boolean upsert(Tx tx, Upsert u, Optional<String> stateBefore) throws SQLException {
+        Object[] params = {u.id(), u.name(), u.kind(), u.purpose(), u.priority(), u.persona(), u.cwd(),
+                u.worktree(), u.branch(), u.pid(), u.tmuxTarget(), u.parentId(), u.agent(), u.model(),
+                u.claudeSessionId(), Time.now()};
+        if (db.dialect() == Dialect.POSTGRES) {
+            try (var rs = Rows.bind(tx.prepared(UPSERT_RETURNING), params).executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
         }
-        return !existed;
+        Rows.bind(tx.prepared(UPSERT), params).executeUpdate();
+        return stateBefore.isEmpty();
+    }
+
+    private static final String UPSERT_RETURNING = UPSERT + " RETURNING (xmax = 0) AS inserted";
+
+    /** The session's state inside a write; empty when there is no such session. */
+    public Optional<String> state(Tx tx, String id) throws SQLException {
+        try (var rs = Rows.bind(tx.prepared("SELECT state FROM sessions WHERE id = ?"), id).executeQuery()) {
+            // a row whose state is NULL still exists: report it as the empty string
+            return rs.next() ? Optional.of(Objects.requireNonNullElse(rs.getString(1), "")) : Optional.empty();
+        }
     }
 
     private static final String COUNT_EVENT = """
@@ -61,25 +87,21 @@ public final class SessionsStore {
             WHERE id = ?""";
 
     public void countEvent(Tx tx, String id, boolean toolCall, String at) throws SQLException {
-        try (var ps = tx.connection().prepareStatement(COUNT_EVENT)) {
-            Rows.bind(ps, toolCall ? 1 : 0, at, at, id).executeUpdate();
-        }
+        Rows.bind(tx.prepared(COUNT_EVENT), toolCall ? 1 : 0, at, at, id).executeUpdate();
     }
 
     /** Sets state (and attention: why a person is needed, or null). Terminated also stamps ended_at. */
     public boolean setState(Tx tx, String id, String state, String attention) throws SQLException {
-        var sql = state.equals("terminated")
-                ? "UPDATE sessions SET state = ?, attention = ?, ended_at = CURRENT_TIMESTAMP WHERE id = ?"
-                : "UPDATE sessions SET state = ?, attention = ? WHERE id = ?";
-        try (var ps = tx.connection().prepareStatement(sql)) {
-            return Rows.bind(ps, state, attention, id).executeUpdate() > 0;
+        if (state.equals("terminated")) {
+            return Rows.bind(tx.prepared("UPDATE sessions SET state = ?, attention = ?, ended_at = ? WHERE id = ?"),
+                    state, attention, Time.now(), id).executeUpdate() > 0;
         }
+        return Rows.bind(tx.prepared("UPDATE sessions SET state = ?, attention = ? WHERE id = ?"),
+                state, attention, id).executeUpdate() > 0;
     }
 
     public void setEndReason(Tx tx, String id, String reason) throws SQLException {
-        try (var ps = tx.connection().prepareStatement("UPDATE sessions SET end_reason = ? WHERE id = ?")) {
-            Rows.bind(ps, reason, id).executeUpdate();
-        }
+        Rows.bind(tx.prepared("UPDATE sessions SET end_reason = ? WHERE id = ?"), reason, id).executeUpdate();
     }
 
     /** The reference's token update: totals as the hook computed them. */
@@ -105,12 +127,15 @@ public final class SessionsStore {
     }
 
     public boolean delete(Tx tx, String id) throws SQLException {
-        try (var f = tx.connection().prepareStatement(
-                "DELETE FROM events_fts WHERE rowid IN (SELECT id FROM events WHERE session_id = ?)");
-             var c = tx.connection().prepareStatement("DELETE FROM events WHERE session_id = ?");
+        if (db.dialect().separateSearchTable()) {
+            try (var f = tx.connection().prepareStatement(
+                    "DELETE FROM events_fts WHERE rowid IN (SELECT id FROM events WHERE session_id = ?)")) {
+                Rows.bind(f, id).executeUpdate();
+            }
+        }
+        try (var c = tx.connection().prepareStatement("DELETE FROM events WHERE session_id = ?");
              var a = tx.connection().prepareStatement("DELETE FROM approvals WHERE session_id = ?");
              var s = tx.connection().prepareStatement("DELETE FROM sessions WHERE id = ?")) {
-            Rows.bind(f, id).executeUpdate();
             Rows.bind(c, id).executeUpdate();
             Rows.bind(a, id).executeUpdate();
             return Rows.bind(s, id).executeUpdate() > 0;
@@ -119,7 +144,7 @@ public final class SessionsStore {
 
     public int deleteAll(Tx tx) throws SQLException {
         try (var st = tx.connection().createStatement()) {
-            st.executeUpdate("DELETE FROM events_fts");
+            if (db.dialect().separateSearchTable()) st.executeUpdate("DELETE FROM events_fts");
             st.executeUpdate("DELETE FROM events");
             st.executeUpdate("DELETE FROM approvals");
             return st.executeUpdate("DELETE FROM sessions");
@@ -140,14 +165,6 @@ public final class SessionsStore {
         }
     }
 
-    private static boolean exists(Connection c, String id) throws SQLException {
-        try (var ps = c.prepareStatement("SELECT 1 FROM sessions WHERE id = ?")) {
-            try (var rs = Rows.bind(ps, id).executeQuery()) {
-                return rs.next();
-            }
-        }
-    }
-
     /** Filters for the session list; null means "any". */
     public record Filter(String state, String kind, String priority, String since, String query) {
         public static final Filter ALL = new Filter(null, null, null, null, null);
@@ -162,11 +179,12 @@ public final class SessionsStore {
         if (f.priority() != null) { sql.append(" AND priority = ?"); params.add(f.priority()); }
         if (f.since() != null) { sql.append(" AND activity_at >= ?"); params.add(f.since()); }
         if (f.query() != null) {
-            sql.append(" AND (id LIKE ? ESCAPE '\\' OR name LIKE ? ESCAPE '\\' OR cwd LIKE ? ESCAPE '\\')");
+            sql.append(" AND (id LIKE ? ESCAPE '\\' OR name LIKE ? ESCAPE '\\' OR cwd LIKE ? ESCAPE '\\')"
+                    .replace("LIKE", db.dialect().like()));
             var like = "%" + f.query().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
             params.add(like); params.add(like); params.add(like);
         }
-        sql.append(" ORDER BY activity_at DESC, rowid DESC LIMIT ? OFFSET ?");
+        sql.append(" ORDER BY activity_at DESC, ").append(db.dialect().sessionsTiebreak()).append(" LIMIT ? OFFSET ?");
         params.add(limit);
         params.add(offset);
         return db.read(c -> {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.function.Consumer;
+import watchtower.core.DbTarget;
 
 /** The database as the rest of the server sees it: one writer, the table stores, and close. */
 public final class Store implements AutoCloseable {
@@ -25,7 +26,12 @@ public final class Store implements AutoCloseable {
 
     /** Opens (creating or migrating) the file; {@code broadcaster} receives each committed message. */
     public static Store open(Path file, Consumer<Object> broadcaster) throws SQLException, IOException {
-        return new Store(Db.open(file, 4), broadcaster);
+        return open(new DbTarget.SqliteFile(file), broadcaster);
+    }
+
+    /** Opens (creating or migrating) the SQLite file or PostgreSQL database. */
+    public static Store open(DbTarget target, Consumer<Object> broadcaster) throws SQLException, IOException {
+        return new Store(Db.open(target, 4), broadcaster);
     }
 
     public Writer writer() { return writer; }

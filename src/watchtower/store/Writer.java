@@ -19,27 +19,40 @@ import watchtower.http.ApiError;
  * {@link #MAX_GROUP} of them into one transaction (group commit), each in its own savepoint so
  * one failing request rolls back alone, commits, completes each caller's future, then hands
  * the group's broadcasts to the listener in commit order. An acknowledged write is committed.
+ * A group of one needs no savepoint: rolling back its transaction rolls back just that write.
+ *
+ * <p>On PostgreSQL other instances' writers work on the same rows at the same time. An operation
+ * may name the session it writes (its lock key); a group first takes those sessions' advisory
+ * locks in one global order, so two groups touching the same sessions queue instead of
+ * deadlocking on their rows. A write connection the database dropped is replaced.
  */
 public final class Writer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("watchtower.store");
     static final int MAX_GROUP = 512;
     private static final long WAIT_SECONDS = 10;
+    private static final int MAX_ATTEMPTS = 3;
 
     @FunctionalInterface
     public interface Op<T> {
         T run(Tx tx) throws SQLException;
     }
 
-    private record Pending<T>(Op<T> op, CompletableFuture<T> done) {}
+    private record Pending<T>(String lockKey, Op<T> op, CompletableFuture<T> done) {}
 
-    private final Connection connection;
+    private final Db db;
+    private final boolean postgres;
+    private Connection connection;   // writer thread only
+    private Statements statements;   // writer thread only
     private final BlockingQueue<Pending<?>> queue;
     private final Consumer<Object> broadcaster;
     private final Thread thread;
     private volatile boolean accepting = true;
 
     public Writer(Db db, int queueCapacity, Consumer<Object> broadcaster) {
+        this.db = db;
+        this.postgres = db.dialect() == Dialect.POSTGRES;
         this.connection = db.writeConnection();
+        this.statements = new Statements(connection);
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
         this.broadcaster = broadcaster;
         this.thread = Threads.startDaemon("sqlite-writer", this::loop);
@@ -47,7 +60,12 @@ public final class Writer implements AutoCloseable {
 
     /** Queues an operation and waits for its commit; 503 when the queue is full or we are stopping. */
     public <T> T execute(Op<T> op) {
-        var future = submit(op);
+        return execute(null, op);
+    }
+
+    /** As {@link #execute(Op)}, for an operation that writes session {@code lockKey} (see the class comment). */
+    public <T> T execute(String lockKey, Op<T> op) {
+        var future = submit(lockKey, op);
         try {
             return future.get(WAIT_SECONDS, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
@@ -62,13 +80,25 @@ public final class Writer implements AutoCloseable {
     }
 
     public <T> CompletableFuture<T> submit(Op<T> op) {
-        var pending = new Pending<>(op, new CompletableFuture<T>());
+        return submit(null, op);
+    }
+
+    public <T> CompletableFuture<T> submit(String lockKey, Op<T> op) {
+        var pending = new Pending<>(lockKey, op, new CompletableFuture<T>());
         if (!accepting) throw ApiError.unavailable("server is shutting down");
         if (!queue.offer(pending)) throw ApiError.unavailable("write queue full, try again");
         return pending.done;
     }
 
     private void loop() {
+        try {
+            drain();
+        } finally {
+            statements.close();
+        }
+    }
+
+    private void drain() {
         var group = new ArrayList<Pending<?>>(MAX_GROUP);
         while (true) {
             try {
@@ -96,34 +126,46 @@ public final class Writer implements AutoCloseable {
         var txs = new Tx[group.size()];
         try {
             connection.setAutoCommit(false);
+            lockSessions(group);
+            boolean alone = group.size() == 1;
             for (int i = 0; i < group.size(); i++) {
-                var tx = new Tx(connection);
-                txs[i] = tx;
-                try (var st = connection.createStatement()) {
-                    st.execute("SAVEPOINT op");
-                }
-                try {
-                    results[i] = group.get(i).op.run(tx);
-                    try (var st = connection.createStatement()) {
-                        st.execute("RELEASE op");
-                    }
-                } catch (Exception e) {
-                    failures[i] = e;
-                    try (var st = connection.createStatement()) {
-                        st.execute("ROLLBACK TO op");
-                        st.execute("RELEASE op");
+                for (int attempt = 1; ; attempt++) {
+                    var tx = new Tx(connection, statements);
+                    txs[i] = tx;
+                    if (!alone) run("SAVEPOINT op");
+                    try {
+                        results[i] = group.get(i).op.run(tx);
+                        if (!alone) run("RELEASE op");
+                        break;
+                    } catch (Exception e) {
+                        if (alone) {
+                            connection.rollback();
+                            lockSessions(group); // the rollback let them go
+                        } else {
+                            run("ROLLBACK TO op");
+                            run("RELEASE op");
+                        }
+                        if (attempt < MAX_ATTEMPTS && retryable(e)) continue;
+                        failures[i] = e;
+                        break;
                     }
                 }
             }
             connection.commit();
         } catch (SQLException e) {
-            LOG.log(System.Logger.Level.ERROR, "group commit failed; " + group.size() + " writes refused", e);
+            boolean lost = Db.lost(e, connection);
+            LOG.log(System.Logger.Level.ERROR, "group commit failed; " + group.size() + " writes refused"
+                    + (lost ? " (connection lost, reconnecting)" : ""), lost ? null : e);
             try {
                 connection.rollback();
             } catch (SQLException ignored) {
                 LOG.log(System.Logger.Level.WARNING, "rollback after failed commit: " + ignored);
             }
-            for (var p : group) p.done.completeExceptionally(new StoreException("commit failed", e));
+            if (lost) reconnect();
+            for (var p : group) {
+                p.done.completeExceptionally(lost ? ApiError.unavailable("database unreachable, try again")
+                        : new StoreException("commit failed", e));
+            }
             return;
         } finally {
             try {
@@ -144,6 +186,52 @@ public final class Writer implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** PostgreSQL: the group's sessions' advisory locks, in one order every instance shares. */
+    private void lockSessions(List<Pending<?>> group) throws SQLException {
+        if (!postgres) return;
+        var keys = new java.util.TreeSet<Integer>();
+        for (var p : group) if (p.lockKey() != null) keys.add(p.lockKey().hashCode());
+        if (keys.isEmpty()) return;
+        var lock = statements.get("SELECT pg_advisory_xact_lock(" + SESSION_LOCKS + ", ?)");
+        for (int key : keys) {
+            lock.setInt(1, key);
+            lock.executeQuery().close();
+        }
+    }
+
+    /** Advisory lock namespace for sessions (the migration lock uses the one-key form). */
+    private static final int SESSION_LOCKS = 0x5754;
+
+    private void reconnect() {
+        try {
+            var fresh = db.reconnectWriter();
+            statements.close();
+            connection = fresh;
+            statements = new Statements(fresh);
+        } catch (SQLException e) {
+            LOG.log(System.Logger.Level.WARNING, "reconnecting to the database failed, will try again: " + e.getMessage());
+        }
+    }
+
+    // Statement.execute(String) re-parses the text (sqlite-jdbc also runs regexes over it) each time.
+    private void run(String sql) throws SQLException {
+        statements.get(sql).execute();
+    }
+
+    /**
+     * On PostgreSQL another instance's writer may deadlock or collide with this one (a deadlock,
+     * a serialization failure, or both inserting the same unique row): the operation ran in a
+     * savepoint (or alone in its transaction), so running it again is safe, and the second run
+     * sees the other's row.
+     */
+    private static boolean retryable(Exception e) {
+        if (!(e instanceof SQLException sql) || sql.getSQLState() == null) return false;
+        return switch (sql.getSQLState()) {
+            case "40P01", "40001", "23505" -> true;
+            default -> false;
+        };
     }
 
     @SuppressWarnings("unchecked")

@@ -15,6 +15,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import watchtower.core.Config;
+import watchtower.core.DbTarget;
 import watchtower.testing.Api;
 import watchtower.testing.TestServer;
 
@@ -120,7 +121,7 @@ class ReferenceDatabaseTest {
         try (var server = TestServer.start(config)) {
             assertEquals(200, Http1.get(server.api(), "/health").status());
         }
-        return config.db();
+        return ((DbTarget.SqliteFile) config.db()).file();
     }
 
     /** Every row of the snapshot comes back from the API with the values the file holds. */

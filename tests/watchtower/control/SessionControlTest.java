@@ -61,8 +61,10 @@ class SessionControlTest {
         var id = api.post("/approvals", obj("session_id", "s7", "tool_name", "Bash", "command", "ls")).json().path("id").asInt();
         assertEquals(409, api.post("/sessions/s7/input", obj("text", "too soon")).status(),
                 "a fresh approval's widget may not be drawn yet");
-        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + server.dbFile())) {
-            c.createStatement().executeUpdate("UPDATE approvals SET created_at = datetime('now', '-10 seconds') WHERE id = " + id);
+        try (var c = server.jdbc(); var ps = c.prepareStatement("UPDATE approvals SET created_at = ? WHERE id = ?")) {
+            ps.setString(1, watchtower.core.Time.format(java.time.Instant.now().minusSeconds(10)));
+            ps.setLong(2, id);
+            ps.executeUpdate();
         }
         var reply = api.post("/sessions/s7/input", obj("text", "never mind, use git"));
         assertEquals(200, reply.status(), reply.body());

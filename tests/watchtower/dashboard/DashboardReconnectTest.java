@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import watchtower.core.Config;
+import watchtower.core.DbTarget;
 import watchtower.testing.TestServer;
 
 /**
@@ -45,7 +46,7 @@ class DashboardReconnectTest {
         browser.waitText("#conn-text", "offline");
 
         // same port, database and token, as after `watchtower` is restarted
-        server = TestServer.start(new Config("127.0.0.1", port, dir.resolve("watchtower.db"), dir.resolve("uvs"),
+        server = TestServer.start(new Config("127.0.0.1", port, new DbTarget.SqliteFile(dir.resolve("watchtower.db")), dir.resolve("uvs"),
                 Optional.empty(), List.of(), 0));
         post("/events", obj("session_id", "rc-after", "session_name", "After the restart", "event_type", "SessionStart"));
         browser.waitUntil("live again", Duration.ofSeconds(30), d -> browser.one("#conn-text").getText().equals("live"));

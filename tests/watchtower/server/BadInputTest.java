@@ -182,24 +182,19 @@ class BadInputTest {
 
     // --- infra ---
 
-    /** Row counts and the newest row of each table: any write shows up here. */
+    /** Every row of every table, in full: any write shows up here (on SQLite and on PostgreSQL). */
     private String fingerprint() throws Exception {
-        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + server.dbFile());
-             var st = c.createStatement()) {
+        try (var c = server.jdbc(); var st = c.createStatement()) {
             var sb = new StringBuilder();
             for (var table : List.of("sessions", "events", "approvals", "settings")) {
-                try (var rs = st.executeQuery("SELECT count(*), group_concat(quote(rowid)) FROM " + table)) {
-                    rs.next();
-                    sb.append(table).append('=').append(rs.getLong(1)).append(':').append(rs.getString(2)).append(';');
+                sb.append(table).append(':');
+                try (var rs = st.executeQuery("SELECT * FROM " + table + " ORDER BY 1")) {
+                    int n = rs.getMetaData().getColumnCount();
+                    while (rs.next()) {
+                        for (int i = 1; i <= n; i++) sb.append(rs.getString(i)).append('|');
+                        sb.append('\n');
+                    }
                 }
-            }
-            try (var rs = st.executeQuery("SELECT group_concat(id || state || COALESCE(input_tokens,'') || event_count) FROM sessions")) {
-                rs.next();
-                sb.append(rs.getString(1));
-            }
-            try (var rs = st.executeQuery("SELECT group_concat(id || status) FROM approvals")) {
-                rs.next();
-                sb.append(rs.getString(1));
             }
             return sb.toString();
         }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static watchtower.testing.Api.obj;
 
 import java.nio.file.Path;
-import java.sql.DriverManager;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.concurrent.CompletableFuture;
@@ -32,7 +31,7 @@ class GrowthTest {
             assertTrue(event.path("payload").path(PayloadCap.MARK).asBoolean(), "marked as truncated");
             var content = event.path("payload").path("tool_response").path("content").asText();
             assertTrue(content.length() < 10_000 && content.contains("more characters cut"), content.substring(0, 80));
-            try (var c = DriverManager.getConnection("jdbc:sqlite:" + server.dbFile());
+            try (var c = server.jdbc();
                  var rs = c.createStatement().executeQuery("SELECT length(payload) FROM events")) {
                 rs.next();
                 assertTrue(rs.getInt(1) <= PayloadCap.MAX_PAYLOAD_CHARS, "stored " + rs.getInt(1));
@@ -56,7 +55,7 @@ class GrowthTest {
     void retentionPrunesOldHistoryInBatchesWhileIngestGoesOn() throws Exception {
         try (var server = TestServer.start(dir)) {
             var old = Time.format(Instant.now().minus(40, ChronoUnit.DAYS));
-            try (var c = DriverManager.getConnection("jdbc:sqlite:" + server.dbFile())) {
+            try (var c = server.jdbc()) {
                 c.setAutoCommit(false);
                 try (var ps = c.prepareStatement("INSERT INTO events (session_id, event_type, payload, created_at) VALUES ('old', 'Stop', '{}', ?)")) {
                     for (int i = 0; i < Retention.BATCH * 3 + 17; i++) {

@@ -1,0 +1,75 @@
+package watchtower.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Group commit: each operation succeeds or changes nothing, alone in its group or among others. */
+class WriterTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aFailingOperationAloneInItsGroupChangesNothingAndLaterWritesCommit() throws Exception {
+        try (var store = Store.open(dir.resolve("w.db"), m -> { })) {
+            var failure = assertThrows(IllegalStateException.class, () -> store.writer().<Boolean>execute(tx -> {
+                store.sessions().upsert(tx, SessionsStore.Upsert.of("doomed"));
+                throw new IllegalStateException("refused after writing");
+            }));
+            assertEquals("refused after writing", failure.getMessage());
+            assertTrue(store.sessions().find("doomed").isEmpty(), "the failed write was rolled back");
+            // the same kept statements serve the next writes
+            for (int i = 0; i < 3; i++) {
+                var id = "kept-" + i;
+                boolean created = store.writer().execute(tx -> store.sessions().upsert(tx, SessionsStore.Upsert.of(id)));
+                assertTrue(created, id + " is new");
+            }
+            assertEquals(3, store.sessions().count());
+        }
+    }
+
+    @Test
+    void aFailingOperationInABusyGroupRollsBackAloneWhileTheOthersCommit() throws Exception {
+        try (var store = Store.open(dir.resolve("w.db"), m -> { })) {
+            var writerHeld = new CountDownLatch(1);
+            var release = new CountDownLatch(1);
+            var first = store.writer().submit(tx -> {
+                writerHeld.countDown();
+                return awaitQuietly(release);
+            });
+            assertTrue(writerHeld.await(5, TimeUnit.SECONDS), "the writer took the first operation");
+            // both queue behind the held one, so the writer drains them as one group
+            var failing = store.writer().<Boolean>submit(tx -> {
+                store.sessions().upsert(tx, SessionsStore.Upsert.of("doomed"));
+                throw new SQLException("refused after writing");
+            });
+            var fine = store.writer().submit(tx -> store.sessions().upsert(tx, SessionsStore.Upsert.of("kept")));
+            release.countDown();
+            assertTrue(first.get(5, TimeUnit.SECONDS), "the held operation was released");
+            var error = assertThrows(ExecutionException.class, () -> failing.get(5, TimeUnit.SECONDS));
+            assertTrue(error.getCause() instanceof StoreException, String.valueOf(error.getCause()));
+            assertTrue(fine.get(5, TimeUnit.SECONDS), "the other operation created its session");
+            assertTrue(store.sessions().find("doomed").isEmpty(), "the failed operation left nothing");
+            assertTrue(store.sessions().find("kept").isPresent());
+        }
+    }
+
+    // --- infra ---
+
+    private static boolean awaitQuietly(CountDownLatch latch) {
+        try {
+            return latch.await(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}
