@@ -7,6 +7,7 @@ import watchtower.http.Fields;
 import watchtower.http.Json;
 import watchtower.http.Request;
 import watchtower.http.Response;
+import watchtower.machines.SessionMachine;
 import watchtower.store.Store;
 
 /**
@@ -42,6 +43,7 @@ public final class ApprovalsApi {
         }
         if (rawSid == null || rawSid.isEmpty()) throw ApiError.unprocessable("session_id is required");
         var sid = Fields.sessionId(rawSid);
+        SessionMachine.checkWrite(store, req.machine(), sid);
         var notification = notificationType(request);
         if (notification != null && !notification.equals("permission_prompt")) {
             notWaitingForApproval(sid, notification, res);
@@ -51,7 +53,7 @@ public final class ApprovalsApi {
         var command = Fields.text(body, "command");
         var requestJson = Json.write(request);
         var toolUseId = request == null ? null : textOrNull(request, "tool_use_id");
-        var created = store.writer().execute(tx -> approvals.openOrRefresh(tx, sid, tool, command, requestJson, toolUseId));
+        var created = store.writer().execute(sid, tx -> approvals.openOrRefresh(tx, sid, tool, command, requestJson, toolUseId));
         var out = new LinkedHashMap<String, Object>();
         out.put("ok", true);
         out.put("id", created.id());

@@ -37,8 +37,8 @@ public final class HookCommand {
             };
             var spool = new Spool(env.spoolDir(), Spool.DEFAULT_MAX_ENTRIES, Spool.DEFAULT_MAX_BYTES,
                     deadline.critical(), log);
-            var outbox = new Outbox(spool, new Sender(env.serverUrl(), SecretFile.read(env.secretFile(), log), log),
-                    deadline, log);
+            var token = env.tokenEnv().isEmpty() ? SecretFile.read(env.secretFile(), log) : Optional.of(env.tokenEnv());
+            var outbox = new Outbox(spool, new Sender(env.serverUrl(), token, log), deadline, log);
             var request = request(command, args, input, env, log);
             if (request.isPresent()) {
                 outbox.deliver(request.get());

@@ -9,11 +9,13 @@ import java.util.Map;
  * hooks' ({@code UVS_WATCHTOWER_URL}, {@code UVS_SESSION_ID}, {@code CLAUDE_PROJECT_DIR}),
  * so one persona file works with either.
  *
+ * @param tokenEnv     {@code UVS_TOKEN} (a machine token on a team member's machine), "" when unset:
+ *                     then the token is read from {@code <uvsHome>/token}
  * @param sessionIdEnv {@code UVS_SESSION_ID}, "" when unset or empty
  * @param projectDir   {@code CLAUDE_PROJECT_DIR}, else "." (the hook's working folder)
  * @param deadlineMs   the whole run's budget; the watchdog stops the process after it
  */
-public record HookEnv(String serverUrl, Path uvsHome, String sessionIdEnv, Path projectDir,
+public record HookEnv(String serverUrl, Path uvsHome, String tokenEnv, String sessionIdEnv, Path projectDir,
                       long deadlineMs, Path workDir) {
 
     public static final String DEFAULT_URL = "http://localhost:4200";
@@ -27,6 +29,7 @@ public record HookEnv(String serverUrl, Path uvsHome, String sessionIdEnv, Path 
         var home = nonEmpty(env.get("HOME"), System.getProperty("user.home"));
         var uvsHome = Path.of(nonEmpty(env.get("UVS_HOME"), home + "/.uvs"));
         return new HookEnv(url, uvsHome,
+                nonEmpty(env.get("UVS_TOKEN"), "").trim(),
                 nonEmpty(env.get("UVS_SESSION_ID"), ""),
                 Path.of(nonEmpty(env.get("CLAUDE_PROJECT_DIR"), ".")),
                 deadline(env.get("WTHOOK_DEADLINE_MS"), defaultDeadlineMs),

@@ -21,6 +21,7 @@ public final class Request {
     private final Map<String, String> query;
     private final int maxBodyBytes;
     private byte[] body;
+    private String machine;
 
     Request(HttpExchange exchange, Map<String, String> pathParams, int maxBodyBytes) {
         this.exchange = exchange;
@@ -37,6 +38,16 @@ public final class Request {
         var v = pathParams.get(name);
         if (v == null) throw new IllegalArgumentException("route has no {" + name + "}");
         return v;
+    }
+
+    /** The machine whose token authenticated this request; empty for the install token or none. */
+    public Optional<String> machine() {
+        return Optional.ofNullable(machine);
+    }
+
+    /** Set by the security guard once it has checked a machine's token. */
+    public void authenticatedMachine(String name) {
+        this.machine = name;
     }
 
     public Optional<String> header(String name) {

@@ -11,6 +11,7 @@ import watchtower.http.Fields;
 import watchtower.http.Json;
 import watchtower.http.Request;
 import watchtower.http.Response;
+import watchtower.machines.SessionMachine;
 import watchtower.store.Store;
 
 /**
@@ -47,8 +48,10 @@ public final class ClaudeHookApi {
         var eventName = Fields.text(body, "hook_event_name");
         if (eventName == null || eventName.isBlank()) throw ApiError.unprocessable("hook_event_name is required");
         var sid = sessionId(req, body);
-        var enriched = enrich(body, sid, eventName, req.header("X-Tmux-Pane").filter(p -> p.matches("%\\d{1,6}")).orElse(null));
-        var incoming = EventsApi.fromBody(enriched);
+        var enriched = enrich(body, sid, eventName, req.header("X-Tmux-Pane").filter(p -> p.matches("%\\d{1,6}")).orElse(null),
+                req.machine().isEmpty()); // a machine's cwd is a folder over there: no metadata to read here
+        var incoming = EventsApi.fromBody(enriched).from(req.machine());
+        SessionMachine.checkWrite(store, req.machine(), sid); // the write below is not awaited
         if (incoming.command() == null) incoming = incoming.withCommand(requestedAction(body)); // what the feed shows
 
         if (eventName.equals("PermissionRequest")) {
@@ -60,7 +63,8 @@ public final class ClaudeHookApi {
         });
         if (TOKEN_EVENTS.contains(eventName)) {
             var transcript = Fields.text(body, "transcript_path");
-            if (transcript != null) tokens.refreshLater(sid, transcript);
+            // a machine's transcript_path names a file on that machine, not here
+            if (transcript != null && req.machine().isEmpty()) tokens.refreshLater(sid, transcript);
         }
         res.json(200, Map.of());
     }
@@ -80,18 +84,24 @@ public final class ClaudeHookApi {
         var tool = Fields.text(body, "tool_name");
         var payloadJson = PayloadCap.toStored(incoming.payload());
         var requestJson = PayloadCap.toStored(body);
-        long approvalId = store.writer().execute(tx -> {
-            events.write(tx, incoming, payloadJson);
-            return approvals.openOrRefresh(tx, sid, tool, command, requestJson, Fields.text(body, "tool_use_id")).id();
-        });
-        held.hold(approvalId, sid, res.detach());
-        // a decision may have landed between the commit and the hold: deliver it now
-        store.approvals().find(approvalId).ifPresent(row -> {
-            var status = (String) row.get("status");
-            if ("approved".equals(status)) held.decide(approvalId, true, null);
-            else if ("denied".equals(status)) held.decide(approvalId, false, null);
-            else if (!"pending".equals(status)) held.release(approvalId);
-        });
+        // Held before the commit makes the approval visible, so a decision taken the moment it shows
+        // (here or on another instance) finds its hook; if nothing is stored, answer with no decision.
+        var answer = res.detach();
+        long[] heldId = {-1};
+        try {
+            store.writer().execute(sid, tx -> {
+                events.write(tx, incoming, payloadJson);
+                long id = approvals.openOrRefresh(tx, sid, tool, command, requestJson, Fields.text(body, "tool_use_id")).id();
+                held.hold(id, sid, answer);
+                heldId[0] = id;
+                return id;
+            });
+        } catch (RuntimeException e) {
+            if (heldId[0] >= 0) held.release(heldId[0]);
+            var error = e instanceof ApiError api ? api : ApiError.unavailable("not stored: " + e.getMessage());
+            answer.complete(error.status(), java.util.Map.of("detail", error.detail()));
+            if (!(e instanceof ApiError)) LOG.log(System.Logger.Level.WARNING, "PermissionRequest not stored: " + e);
+        }
     }
 
     private static String sessionId(Request req, ObjectNode body) {
@@ -103,7 +113,7 @@ public final class ClaudeHookApi {
     }
 
     /** The fields watchtower-send.sh spliced in, so both paths store the same event. */
-    private ObjectNode enrich(ObjectNode body, String sid, String eventName, String pane) {
+    private ObjectNode enrich(ObjectNode body, String sid, String eventName, String pane, boolean local) {
         var out = body.deepCopy();
         out.put("event_type", eventName);
         var cwd = Fields.text(body, "cwd");
@@ -113,7 +123,7 @@ public final class ClaudeHookApi {
         out.put("hook_transport", "http");
         out.put("_hook_ts", Instant.now().toEpochMilli() / 1000.0);
         if (pane != null) out.put("tmux_pane", pane);
-        metadata.lookup(cwd, sid).ifPresent(meta -> {
+        if (local) metadata.lookup(cwd, sid).ifPresent(meta -> {
             copy(meta, out, "name", "session_name");
             copy(meta, out, "kind", "session_kind");
             copy(meta, out, "purpose", "session_purpose");

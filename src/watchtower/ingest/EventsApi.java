@@ -10,6 +10,7 @@ import watchtower.http.Fields;
 import watchtower.http.Json;
 import watchtower.http.Request;
 import watchtower.http.Response;
+import watchtower.machines.SessionMachine;
 import watchtower.store.EventsStore;
 import watchtower.store.SessionsStore;
 import watchtower.store.Store;
@@ -32,14 +33,19 @@ public final class EventsApi {
 
     /** An event as extracted from a body, validated: nothing is written until all of it passed. */
     public record Incoming(String sessionId, String eventType, String toolName, String command, String eventUid,
-                           SessionsStore.Upsert session, ObjectNode payload) {
+                           SessionsStore.Upsert session, ObjectNode payload, Optional<String> machine) {
         public Incoming withCommand(String newCommand) {
-            return new Incoming(sessionId, eventType, toolName, newCommand, eventUid, session, payload);
+            return new Incoming(sessionId, eventType, toolName, newCommand, eventUid, session, payload, machine);
+        }
+
+        /** The machine whose token posted it (team mode); empty for the install token. */
+        public Incoming from(Optional<String> poster) {
+            return new Incoming(sessionId, eventType, toolName, command, eventUid, session, payload, poster);
         }
     }
 
     public void post(Request req, Response res) throws Exception {
-        var incoming = fromBody(req.jsonObject());
+        var incoming = fromBody(req.jsonObject()).from(req.machine());
         var stored = ingest(incoming);
         var body = new LinkedHashMap<String, Object>();
         body.put("ok", true);
@@ -68,31 +74,33 @@ public final class EventsApi {
                 "SessionStart".equals(eventType) ? Fields.firstText(body, "model") : null,
                 claudeSid != null && !claudeSid.equals(sid) && Fields.isSessionId(claudeSid) ? claudeSid : null);
         return new Incoming(sid, eventType, Fields.text(body, "tool_name"), Fields.text(body, "command"), uid,
-                session, body);
+                session, body, Optional.empty());
     }
 
     /** Writes the event; empty if it was a duplicate. */
     public Optional<Long> ingest(Incoming in) {
         var payloadJson = PayloadCap.toStored(in.payload());
-        return store.writer().execute(tx -> write(tx, in, payloadJson));
+        return store.writer().execute(in.sessionId(), tx -> write(tx, in, payloadJson));
     }
 
     /** Queues the write and returns at once: for callers that must not wait (Claude Code's http hooks). */
     public java.util.concurrent.CompletableFuture<Optional<Long>> ingestAsync(Incoming in) {
         var payloadJson = PayloadCap.toStored(in.payload());
-        return store.writer().submit(tx -> write(tx, in, payloadJson));
+        return store.writer().submit(in.sessionId(), tx -> write(tx, in, payloadJson));
     }
 
     Optional<Long> write(Tx tx, Incoming in, String payloadJson) throws SQLException {
         var at = Time.now();
+        SessionMachine.checkWrite(tx, in.machine(), in.sessionId());
         var id = store.events().append(tx, new EventsStore.NewEvent(in.sessionId(), in.eventType(),
                 in.toolName(), in.command(), payloadJson, in.eventUid(), at,
                 SearchText.of(in.payload(), in.eventType(), in.toolName(), in.command())));
         if (id.isEmpty()) return id;
         if (in.sessionId() != null) {
-            var before = store.sessions().find(tx, in.sessionId());
-            boolean wasTerminated = before.map(r -> "terminated".equals(r.get("state"))).orElse(false);
-            boolean created = store.sessions().upsert(tx, in.session());
+            var before = store.sessions().state(tx, in.sessionId());
+            boolean wasTerminated = before.filter("terminated"::equals).isPresent();
+            boolean created = store.sessions().upsert(tx, in.session(), before);
+            SessionMachine.stamp(tx, in.machine(), in.sessionId());
             store.sessions().countEvent(tx, in.sessionId(), in.toolName() != null, at);
             if (in.eventType() != null) sessionEvents.apply(tx, in.sessionId(), in.eventType(), in.payload(), wasTerminated);
             if (created) {

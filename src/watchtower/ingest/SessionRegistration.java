@@ -6,6 +6,7 @@ import watchtower.http.ApiError;
 import watchtower.http.Fields;
 import watchtower.http.Request;
 import watchtower.http.Response;
+import watchtower.machines.SessionMachine;
 import watchtower.store.SessionsStore;
 import watchtower.store.Store;
 
@@ -36,8 +37,10 @@ public final class SessionRegistration {
                 Fields.text(body, "purpose"), Fields.text(body, "priority"), Fields.text(body, "persona"),
                 Fields.text(body, "cwd"), Fields.text(body, "worktree"), Fields.text(body, "branch"), pid, target,
                 parent, Fields.text(body, "agent"), Fields.text(body, "model"), null);
-        store.writer().execute(tx -> {
+        store.writer().execute(id, tx -> {
+            SessionMachine.checkWrite(tx, req.machine(), id);
             store.sessions().upsert(tx, upsert);
+            SessionMachine.stamp(tx, req.machine(), id);
             store.sessions().setState(tx, id, "active", null);
             tx.broadcast(message(id));
             return null;

@@ -100,7 +100,7 @@ public final class TokensIngest implements AutoCloseable {
         var breakdown = new SessionsStore.TokenBreakdown(totals.inputTokensWithCache(), t.output(), t.input(),
                 t.cacheCreation(), t.cacheRead(), totals.costUsd().map(c -> c.doubleValue()).orElse(null),
                 Json.write(totals.byModel()), path.toString());
-        store.writer().execute(tx -> {
+        store.writer().execute(sessionId, tx -> {
             if (!store.sessions().setTokenBreakdown(tx, sessionId, breakdown)) return null;
             var msg = new LinkedHashMap<String, Object>();
             msg.put("type", "session");

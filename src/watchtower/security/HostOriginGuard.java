@@ -18,7 +18,9 @@ import watchtower.http.Request;
  *   on another site can make a browser send either);
  * - the install secret (header X-UVS-Token, Authorization: Bearer, or the dashboard's
  *   SameSite=Strict cookie) is required for control and the live stream, for reads when bound
- *   beyond loopback, and for ingest unless tokenless ingest is allowed (see below).
+ *   beyond loopback, and for ingest unless tokenless ingest is allowed (see below);
+ * - a machine's own token (team mode) is accepted for ingest only, never for reads, control,
+ *   settings or decisions, and the request remembers which machine presented it.
  */
 public final class HostOriginGuard implements Guard {
     public static final String COOKIE = "uvs_token";
@@ -28,6 +30,7 @@ public final class HostOriginGuard implements Guard {
     private final Set<String> allowedOrigins = new LinkedHashSet<>();
     private final Set<String> allowedHosts = new LinkedHashSet<>();
     private final TokenlessIngest tokenless;
+    private final MachineTokens machines;
 
     /** Whether ingest without the token is accepted: decided by the tokenless_ingest setting. */
     public interface TokenlessIngest {
@@ -35,9 +38,23 @@ public final class HostOriginGuard implements Guard {
         void tokenSeen();
     }
 
+    /** Looks up the active machine a token belongs to (team mode). */
+    @FunctionalInterface
+    public interface MachineTokens {
+        Optional<String> authenticate(String token);
+
+        MachineTokens NONE = token -> Optional.empty();
+    }
+
     public HostOriginGuard(InstallSecret secret, boolean loopbackOnly, int port, List<String> extraOrigins,
                            TokenlessIngest tokenless) {
+        this(secret, loopbackOnly, port, extraOrigins, tokenless, MachineTokens.NONE);
+    }
+
+    public HostOriginGuard(InstallSecret secret, boolean loopbackOnly, int port, List<String> extraOrigins,
+                           TokenlessIngest tokenless, MachineTokens machines) {
         this.secret = secret;
+        this.machines = machines;
         this.loopbackOnly = loopbackOnly;
         this.tokenless = tokenless;
         for (var host : List.of("127.0.0.1", "localhost", "[::1]")) {
@@ -58,8 +75,13 @@ public final class HostOriginGuard implements Guard {
             case INGEST -> {
                 var presented = presentedToken(req);
                 if (presented.isPresent()) {
-                    if (!secret.matches(presented.get())) throw ApiError.unauthorized("invalid install token");
-                    tokenless.tokenSeen();
+                    if (secret.matches(presented.get())) {
+                        tokenless.tokenSeen();
+                    } else {
+                        var machine = machines.authenticate(presented.get());
+                        if (machine.isEmpty()) throw ApiError.unauthorized("invalid install token");
+                        req.authenticatedMachine(machine.get());
+                    }
                 } else if (!loopbackOnly || !tokenless.allowed()) {
                     throw ApiError.unauthorized("install token required (header X-UVS-Token)");
                 }
@@ -90,7 +112,11 @@ public final class HostOriginGuard implements Guard {
     private void requireToken(Request req) {
         var presented = presentedToken(req);
         if (presented.isEmpty()) throw ApiError.unauthorized("install token required (header X-UVS-Token)");
-        if (!secret.matches(presented.get())) throw ApiError.unauthorized("invalid install token");
+        if (secret.matches(presented.get())) return;
+        if (machines.authenticate(presented.get()).isPresent()) {
+            throw ApiError.forbidden("a machine token may only send events; this needs the install token");
+        }
+        throw ApiError.unauthorized("invalid install token");
     }
 
     static Optional<String> presentedToken(Request req) {
