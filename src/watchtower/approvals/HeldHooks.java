@@ -31,7 +31,8 @@ public final class HeldHooks implements AutoCloseable {
     /** Parks the answer for {@code approvalId}; a later answer for the same approval replaces and releases it. */
     public void hold(long approvalId, String sessionId, Response.Deferred answer) {
         var previous = held.put(approvalId, new Held(sessionId, answer));
-        if (previous != null) previous.answer().complete(200, Map.of());
+        // a newer request for the same prompt replaces the older one (a retried write holds the same one again)
+        if (previous != null && previous.answer() != answer) previous.answer().complete(200, Map.of());
         timer.schedule(() -> release(approvalId, answer), maxHold.toMillis(), TimeUnit.MILLISECONDS);
     }
 

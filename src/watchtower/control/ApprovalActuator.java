@@ -9,8 +9,10 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import watchtower.approvals.ApprovalsApi;
 import watchtower.approvals.HeldHooks;
+import watchtower.http.ApiError;
 import watchtower.http.Json;
 import watchtower.store.Store;
 
@@ -21,31 +23,38 @@ import watchtower.store.Store;
  * permission prompt is ever answered by keys: an {@code idle_prompt} or {@code agent_needs_input}
  * notification (a reference database holds such approvals) has no "1. Yes" to press, and "1"
  * and Enter at the input line would send a prompt; and Keystrokes itself types only while the
- * pane shows the widget.
+ * pane shows the widget. The keys are typed on the session's own machine (see Machine): on
+ * another machine through its `wtctl agent`; while that agent is offline the decision is
+ * recorded and not actuated.
  */
 public final class ApprovalActuator implements ApprovalsApi.Decider {
     private static final DateTimeFormatter STORED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
+    private static final System.Logger LOG = System.getLogger("watchtower.control");
+
     private final Store store;
     private final HeldHooks held;
-    private final Tmux tmux;
-    private final Keystrokes keystrokes;
+    private final Function<String, Machine> machineOfSession;
 
-    public ApprovalActuator(Store store, HeldHooks held, Tmux tmux, Keystrokes keystrokes) {
+    public ApprovalActuator(Store store, HeldHooks held, Function<String, Machine> machineOfSession) {
         this.store = store;
         this.held = held;
-        this.tmux = tmux;
-        this.keystrokes = keystrokes;
+        this.machineOfSession = machineOfSession;
     }
 
     @Override
     public boolean actuate(long approvalId, String sessionId, boolean approve, String message) {
         if (held.decide(approvalId, approve, message)) return true;
-        if (sessionId == null || !tmux.has(sessionId)) return false;
+        if (sessionId == null || Tmux.sessionName(sessionId).isEmpty()) return false;
         var approval = store.approvals().find(approvalId);
         if (approval.isEmpty() || !isPermissionPrompt(approval.get())) return false;
-        // an idle session shows its input line, not the widget: Keystrokes sends nothing there
-        return keystrokes.answer(sessionId, approve, createdAt(approval.get()));
+        try {
+            // an idle session shows its input line, not the widget: Keystrokes sends nothing there
+            return machineOfSession.apply(sessionId).answer(sessionId, approve, createdAt(approval.get()));
+        } catch (ApiError e) {
+            LOG.log(System.Logger.Level.INFO, "approval " + approvalId + " recorded, not typed: " + e.detail());
+            return false; // the decision stands; the terminal still asks
+        }
     }
 
     /** A PermissionRequest, or the permission_prompt Notification; not an idle or auto-mode notice. */

@@ -1,11 +1,13 @@
 package watchtower.control;
 
-import java.time.Duration;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 import watchtower.approvals.Approvals;
 import watchtower.approvals.ApprovalsApi;
 import watchtower.approvals.HeldHooks;
@@ -14,6 +16,7 @@ import watchtower.http.Fields;
 import watchtower.http.Json;
 import watchtower.http.Request;
 import watchtower.http.Response;
+import watchtower.machines.SessionMachine;
 import watchtower.store.SessionsStore;
 import watchtower.store.Store;
 
@@ -22,41 +25,51 @@ import watchtower.store.Store;
  * fork, spawn, delete, cleanup and export. Keys only ever go to {@code uvs_<id>} on our tmux
  * socket, signals only to a pid tied to the session (Processes), files only under the session's
  * cwd (ProjectDir). Each checks everything it can before it acts, so a refused request has
- * changed nothing.
+ * changed nothing. A session whose {@code machine} column names another machine is acted on
+ * through the `wtctl agent` there ({@code remotes}), which answers 503 while no agent polls.
  */
 public final class ControlApi {
-    private static final Duration KILL_GRACE = Duration.ofSeconds(5);
-
+    private static final System.Logger LOG = System.getLogger("watchtower.control");
     private final Store store;
     private final Approvals approvals;
-    private final Tmux tmux;
-    private final Processes processes;
+    private final Machine local;
+    private final Function<String, Machine> remotes;
     private final Checkpoints checkpoints;
-    private final Spawner spawner;
     private final TerminalOpener terminal;
     private final ControlOptions options;
     private final ApprovalsApi.Decider decider;
 
-    private ControlApi(Store store, Approvals approvals, Tmux tmux, Processes processes, Spawner spawner,
+    private ControlApi(Store store, Approvals approvals, Machine local, Function<String, Machine> remotes,
                        TerminalOpener terminal, ControlOptions options, ApprovalsApi.Decider decider) {
         this.store = store;
         this.approvals = approvals;
-        this.tmux = tmux;
-        this.processes = processes;
+        this.local = local;
+        this.remotes = remotes;
         this.checkpoints = new Checkpoints(store);
-        this.spawner = spawner;
         this.terminal = terminal;
         this.options = options;
         this.decider = decider;
     }
 
-    /** Builds the control plane; {@code host} and {@code port} are where spawned agents' hooks post. */
+    /**
+     * Builds the control plane; {@code host} and {@code port} are where spawned agents' hooks post,
+     * {@code remotes} gives the Machine for a machine name (the agent link).
+     */
+    public static ControlApi create(Store store, Approvals approvals, HeldHooks held, ControlOptions options,
+                                    String host, int port, String token, Function<String, Machine> remotes) {
+        var local = LocalMachine.create(options, hookUrl(host, port), token);
+        var router = new MachineRouter(local, remotes);
+        var decider = new ApprovalActuator(store, held, sessionId -> store.sessions().find(sessionId).map(router::of)
+                .orElse(local));
+        return new ControlApi(store, approvals, local, remotes, new TerminalOpener(options), options, decider);
+    }
+
+    /** A control plane for this machine only: a session on another machine is 503. */
     public static ControlApi create(Store store, Approvals approvals, HeldHooks held, ControlOptions options,
                                     String host, int port, String token) {
-        var tmux = new Tmux(options.tmuxSocket());
-        var decider = new ApprovalActuator(store, held, tmux, new Keystrokes(tmux, Keystrokes.Timing.DEFAULT));
-        return new ControlApi(store, approvals, tmux, new Processes(KILL_GRACE),
-                new Spawner(tmux, options, hookUrl(host, port), token), new TerminalOpener(options), options, decider);
+        return create(store, approvals, held, options, host, port, token, name -> {
+            throw ApiError.unavailable("machine " + name + " is offline: this server takes no `wtctl agent` connections");
+        });
     }
 
     /** A wildcard bind is reached on loopback; an IPv6 literal needs brackets. */
@@ -72,6 +85,7 @@ public final class ControlApi {
 
     public void checkpoint(Request req, Response res) throws Exception {
         var session = session(req);
+        if (isRemote(session)) throw ApiError.conflict(remoteCheckpoint(session));
         var path = checkpoints.write(session).toString();
         var id = (String) session.get("id");
         broadcast(checkpointMessage(id, path));
@@ -81,25 +95,22 @@ public final class ControlApi {
     public void close(Request req, Response res) throws Exception {
         var session = session(req);
         var id = (String) session.get("id");
+        var machine = machine(session);
+        var pid = session.get("pid") instanceof Number n ? n.longValue() : null;
         // decide how to stop it before writing anything, so a refused pid leaves no trace
-        boolean viaTmux = tmux.has(id);
-        Optional<ProcessHandle> process = Optional.empty();
-        String via = null;
-        if (viaTmux) {
-            via = "tmux";
-        } else if (session.get("pid") instanceof Number pid) {
-            process = processes.verify(pid.longValue(), id);
-            via = process.isPresent() ? "pid" : "pid_gone";
-        }
+        var via = machine.stopVia(id, pid);
         String checkpoint = null;
         String checkpointError = null;
-        try {
-            checkpoint = checkpoints.write(session).toString();
-        } catch (ApiError e) {
-            checkpointError = e.detail(); // closing matters more than the checkpoint: say why there is none
+        if (isRemote(session)) {
+            checkpointError = remoteCheckpoint(session);
+        } else {
+            try {
+                checkpoint = checkpoints.write(session).toString();
+            } catch (ApiError e) {
+                checkpointError = e.detail(); // closing matters more than the checkpoint: say why there is none
+            }
         }
-        if (viaTmux) tmux.kill(id);
-        process.ifPresent(processes::terminate);
+        machine.stop(id, pid, via);
         var written = checkpoint;
         store.writer().execute(tx -> {
             approvals.finishPending(tx, id, "expired", "closed");
@@ -118,11 +129,13 @@ public final class ControlApi {
     }
 
     public void compact(Request req, Response res) throws Exception {
-        var id = (String) session(req).get("id");
-        checkOwned(id, "run /compact in the terminal");
-        checkNoPrompt(id, "compacting");
-        tmux.typeLiteral(id, "/compact");
-        tmux.sendKeys(id, "Enter");
+        var session = session(req);
+        var id = (String) session.get("id");
+        var machine = machine(session);
+        checkOwned(machine, id, "run /compact in the terminal");
+        checkNoPrompt(machine, id, "compacting");
+        machine.typeLiteral(id, "/compact");
+        machine.sendKeys(id, "Enter");
         var msg = new LinkedHashMap<String, Object>();
         msg.put("type", "event");
         msg.put("session_id", id);
@@ -134,10 +147,10 @@ public final class ControlApi {
     public void input(Request req, Response res) throws Exception {
         var id = Fields.sessionIdInPath(req.path("id"));
         var text = ControlInput.typedText(req.jsonObject());
-        session(id);
-        checkOwned(id, "type in its terminal");
-        checkNoPrompt(id, "typing");
-        if (!tmux.typeLiteral(id, text) || !tmux.sendKeys(id, "Enter")) {
+        var machine = machine(session(id));
+        checkOwned(machine, id, "type in its terminal");
+        checkNoPrompt(machine, id, "typing");
+        if (!machine.typeLiteral(id, text) || !machine.sendKeys(id, "Enter")) {
             throw ApiError.conflict("the tmux session uvs_" + id + " went away while typing");
         }
         res.json(200, Map.of("ok", true));
@@ -154,15 +167,18 @@ public final class ControlApi {
             throw ApiError.conflict("cannot fork: the parent's persona '" + clip(persona) + "' is not one of "
                     + String.join(", ", new java.util.TreeSet<>(AgentCommand.PERSONAS)));
         }
-        var cwd = ProjectDir.root((String) parent.get("cwd"), "fork it");
+        boolean remote = isRemote(parent);
+        // the parent's cwd is a folder on its own machine: only that machine can resolve it
+        var cwd = remote ? remoteCwd((String) parent.get("cwd")) : ProjectDir.root((String) parent.get("cwd"), "fork it");
         var parentName = parent.get("name") instanceof String n && !n.isEmpty() ? n
                 : parentId.substring(0, Math.min(8, parentId.length()));
         var name = parentName + " (fork)";
         var child = newId();
-        var target = spawner.start(child, new Spawner.Launch(tool, persona, cwd, null, name, parentId));
+        var target = machine(parent).start(child, new Spawner.Launch(tool, persona, cwd, null, name, parentId));
         record(new SessionsStore.Upsert(child, name, null, null, null, persona, (String) parent.get("cwd"), null, null,
-                null, target, parentId, tool, null, null));
-        boolean opened = open && terminal.open(target, store.settings().get("terminal_app"));
+                null, target, parentId, tool, null, null), remote ? (String) parent.get("machine") : null);
+        // a terminal opens on this machine, which cannot attach to another machine's tmux
+        boolean opened = open && !remote && terminal.open(target, store.settings().get("terminal_app"));
         var out = new LinkedHashMap<String, Object>();
         out.put("id", child);
         out.put("name", name);
@@ -176,21 +192,29 @@ public final class ControlApi {
         var body = req.jsonObject();
         var tool = Fields.oneOf(body, "tool", AgentCommand.TOOLS, "claude");
         var persona = Fields.oneOf(body, "persona", AgentCommand.PERSONAS, "professional");
-        var cwd = ControlInput.cwd(body, options.defaultCwd());
+        var machineName = Fields.text(body, "machine");
+        if (machineName != null && (machineName.isBlank() || machineName.length() > 128)) {
+            throw ApiError.unprocessable("machine must be a machine's name");
+        }
+        var machine = machineName == null ? local : remotes.apply(machineName);
+        var cwd = machineName == null ? ControlInput.cwd(body, options.defaultCwd()) : remoteSpawnCwd(body);
         var task = ControlInput.task(body);
         var id = newId();
-        var target = spawner.start(id, new Spawner.Launch(tool, persona, cwd, task, null, null));
+        var target = machine.start(id, new Spawner.Launch(tool, persona, cwd, task, null, null));
         record(new SessionsStore.Upsert(id, null, null, null, null, persona, cwd.toString(), null, null, null, target,
-                null, tool, null, null));
+                null, tool, null, null), machineName);
         var out = new LinkedHashMap<String, Object>();
         out.put("id", id);
         out.put("tmux_target", target);
+        if (machineName != null) out.put("machine", machineName);
         res.json(200, out);
     }
 
     public void delete(Request req, Response res) throws Exception {
-        var id = (String) session(req).get("id");
-        if (tmux.has(id)) tmux.kill(id); // first, so the session cannot register itself again
+        var session = session(req);
+        var id = (String) session.get("id");
+        var machine = machine(session);
+        if (machine.has(id)) machine.kill(id); // first, so the session cannot register itself again
         store.writer().execute(tx -> {
             approvals.finishPending(tx, id, "expired", "deleted");
             store.sessions().delete(tx, id);
@@ -207,10 +231,11 @@ public final class ControlApi {
     }
 
     public void cleanup(Request req, Response res) throws Exception {
-        var live = new HashSet<>(tmux.sessionNames());
+        var live = new HashSet<>(local.sessionNames());
         for (var id : store.sessions().allIds()) {
-            if (Tmux.sessionName(id).filter(live::contains).isPresent()) tmux.kill(id);
+            if (Tmux.sessionName(id).filter(live::contains).isPresent()) local.kill(id);
         }
+        killOnOtherMachines();
         int deleted = store.writer().execute(tx -> {
             for (var sid : store.approvals().pendingSessionIds(tx)) approvals.finishPending(tx, sid, "expired", "cleanup");
             int n = store.sessions().deleteAll(tx);
@@ -260,16 +285,73 @@ public final class ControlApi {
         return store.sessions().find(id).orElseThrow(() -> ApiError.notFound("session " + id + " not found"));
     }
 
-    private void checkOwned(String id, String instead) {
-        if (!tmux.has(id)) {
+    private Machine machine(Map<String, Object> session) {
+        return new MachineRouter(local, remotes).of(session);
+    }
+
+    private static boolean isRemote(Map<String, Object> session) {
+        return MachineRouter.machineName(session).isPresent();
+    }
+
+    private static String remoteCheckpoint(Map<String, Object> session) {
+        return "session runs on machine " + MachineRouter.machineName(session).orElse("?")
+                + "; checkpoints are written only for sessions on the server's own machine";
+    }
+
+    /** An absolute path, checked for existence by the machine that starts the agent. */
+    private static Path remoteCwd(String cwd) {
+        if (cwd == null || cwd.isBlank()) throw ApiError.conflict("session has no cwd; cannot fork it");
+        try {
+            var p = Path.of(cwd);
+            if (p.isAbsolute()) return p;
+        } catch (InvalidPathException e) {
+            // falls through
+        }
+        throw ApiError.conflict("session cwd is not an absolute path; cannot fork it");
+    }
+
+    private static Path remoteSpawnCwd(com.fasterxml.jackson.databind.node.ObjectNode body) {
+        var raw = Fields.requiredText(body, "cwd");
+        try {
+            var p = Path.of(raw);
+            if (p.isAbsolute()) return p;
+        } catch (InvalidPathException e) {
+            // falls through
+        }
+        throw ApiError.unprocessable("cwd must be an absolute directory on that machine");
+    }
+
+    /**
+     * Cleanup on the other machines: their sessions' tmux sessions are killed through agents that
+     * are connected; an offline machine keeps its (its rows go all the same, as the user asked).
+     */
+    private void killOnOtherMachines() {
+        var byMachine = new java.util.TreeMap<String, java.util.List<String>>();
+        for (var row : store.sessions().list(SessionsStore.Filter.ALL, 100_000, 0)) {
+            MachineRouter.machineName(row).ifPresent(m -> byMachine.computeIfAbsent(m, k -> new java.util.ArrayList<>())
+                    .add((String) row.get("id")));
+        }
+        byMachine.forEach((name, ids) -> {
+            try {
+                var machine = remotes.apply(name);
+                var live = new HashSet<>(machine.sessionNames());
+                for (var id : ids) if (Tmux.sessionName(id).filter(live::contains).isPresent()) machine.kill(id);
+            } catch (ApiError e) {
+                LOG.log(System.Logger.Level.INFO, "cleanup: tmux sessions on machine " + name + " left running: " + e.detail());
+            }
+        });
+    }
+
+    private void checkOwned(Machine machine, String id, String instead) {
+        if (!machine.has(id)) {
             throw ApiError.badRequest("session not owned by Watchtower (no tmux session uvs_" + id + "); " + instead);
         }
     }
 
     /** Typing while the permission widget is up would answer it: "1" or Enter approves. */
-    private void checkNoPrompt(String id, String what) {
+    private void checkNoPrompt(Machine machine, String id, String what) {
         var pending = store.approvals().pendingFor(id);
-        if (pending.isPresent() && answeredInTheTerminal(id, pending.get())) {
+        if (pending.isPresent() && answeredInTheTerminal(machine, id, pending.get())) {
             // Escape in the terminal fires no hook: the prompt is gone, so its approval is stale
             store.writer().execute(tx -> approvals.finishPending(tx, id, "resolved", "prompt_left_pane"));
             pending = java.util.Optional.empty();
@@ -278,7 +360,7 @@ public final class ControlApi {
             throw ApiError.conflict("session " + id + " is waiting on approval " + pending.get().get("id")
                     + "; decide it before " + what + " (keys now would answer the permission prompt)");
         }
-        if (tmux.capture(id).filter(PermissionWidget::shown).isPresent()) {
+        if (machine.capture(id).filter(PermissionWidget::shown).isPresent()) {
             throw ApiError.conflict("session " + id + " shows a permission prompt; answer it before " + what);
         }
     }
@@ -288,7 +370,7 @@ public final class ControlApi {
      * one older than {@link #WIDGET_SETTLE_SECONDS}: a fresh one's widget may not be drawn yet,
      * and text typed into a widget would answer it.
      */
-    private boolean answeredInTheTerminal(String id, Map<String, Object> approval) {
+    private boolean answeredInTheTerminal(Machine machine, String id, Map<String, Object> approval) {
         var created = approval.get("created_at") instanceof String c ? c : null;
         if (created == null) return false;
         try {
@@ -297,14 +379,17 @@ public final class ControlApi {
         } catch (java.time.format.DateTimeParseException e) {
             return false;
         }
-        return tmux.capture(id).map(pane -> !PermissionWidget.shown(pane)).orElse(false);
+        return machine.capture(id).map(pane -> !PermissionWidget.shown(pane)).orElse(false);
     }
 
     static final int WIDGET_SETTLE_SECONDS = 3;
 
-    private void record(SessionsStore.Upsert upsert) {
+    /** Stores a session we started; {@code machine} is where it runs (null: here). */
+    private void record(SessionsStore.Upsert upsert, String machine) {
         store.writer().execute(tx -> {
             store.sessions().upsert(tx, upsert);
+            // labelled in the same write: the new session's hooks post with that machine's token
+            if (machine != null) SessionMachine.stamp(tx, Optional.of(machine), upsert.id());
             store.sessions().setState(tx, upsert.id(), "active", null);
             tx.broadcast(sessionMessage(upsert.id(), "active"));
             return null;

@@ -35,7 +35,8 @@ public final class Root implements Callable<Integer> {
             ApprovalsCommand.class, ApproveCommand.class, DenyCommand.class,
             CheckpointCommand.class, CloseCommand.class, CompactCommand.class, ForkCommand.class,
             RmCommand.class, CleanupCommand.class, SpawnCommand.class, InputCommand.class, AttachCommand.class, LaunchCommand.class,
-            SettingsCommand.class, HooksCommand.class, OpenCommand.class, DoctorCommand.class, CompletionCommand.class,
+            SettingsCommand.class, MachineCommand.class, HooksCommand.class, OpenCommand.class, DoctorCommand.class, CompletionCommand.class,
+            MachineAgentCommand.class,
             CommandLine.HelpCommand.class);
 
     private final CtlEnv env;

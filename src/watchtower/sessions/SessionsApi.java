@@ -2,6 +2,7 @@ package watchtower.sessions;
 
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import watchtower.http.ApiError;
 import watchtower.http.Fields;
 import watchtower.http.Json;
@@ -19,9 +20,16 @@ public final class SessionsApi {
     static final Set<String> APPROVAL_STATUSES = Set.of("pending", "approved", "denied", "resolved", "expired");
 
     private final Store store;
+    private final Predicate<String> machineOnline;
 
     public SessionsApi(Store store) {
+        this(store, machine -> false);
+    }
+
+    /** {@code machineOnline}: whether a machine's `wtctl agent` is connected (rows of its sessions say so). */
+    public SessionsApi(Store store, Predicate<String> machineOnline) {
         this.store = store;
+        this.machineOnline = machineOnline;
     }
 
     public void list(Request req, Response res) throws Exception {
@@ -36,12 +44,16 @@ public final class SessionsApi {
                 req.query("q").filter(s -> !s.isBlank()).orElse(null));
         int limit = req.intParam("limit", 1000, 1, 1000);
         int offset = req.intParam("offset", 0, 0, Integer.MAX_VALUE);
-        res.json(200, store.sessions().list(filter, limit, offset));
+        var rows = store.sessions().list(filter, limit, offset);
+        rows.forEach(this::markOnline);
+        res.json(200, rows);
     }
 
     public void one(Request req, Response res) throws Exception {
         var id = Fields.sessionIdInPath(req.path("id"));
-        res.json(200, store.sessions().find(id).orElseThrow(() -> ApiError.notFound("session not found")));
+        var row = store.sessions().find(id).orElseThrow(() -> ApiError.notFound("session not found"));
+        markOnline(row);
+        res.json(200, row);
     }
 
     public void events(Request req, Response res) throws Exception {
@@ -74,6 +86,11 @@ public final class SessionsApi {
         var rows = store.approvals().list(status.equals("all") ? null : status, req.intParam("limit", 1000, 1, 1000));
         rows.forEach(r -> decode(r, "request"));
         res.json(200, rows);
+    }
+
+    /** A session on another machine carries machine_online; rows of this machine's sessions stay as they were. */
+    private void markOnline(Map<String, Object> row) {
+        if (row.get("machine") instanceof String m && !m.isEmpty()) row.put("machine_online", machineOnline.test(m));
     }
 
     /** JSON columns are stored as text; give them back as JSON (left as text if they do not parse). */

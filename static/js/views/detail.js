@@ -6,6 +6,7 @@
 import { state } from "../store.js";
 import * as fmt from "../format.js";
 import { $, h, fill, keepFocus, setText } from "./h.js";
+import { machineBadge } from "./sessions.js";
 
 let openedId = null;
 let returnFocus = null;
@@ -186,6 +187,7 @@ function draw(d, s) {
   fill(parts.head,
     h("span", { class: "pill s-" + st }, fmt.stateLabel(st)),
     st === "awaiting_human" && s.attention ? h("span", { class: "attn" }, fmt.attentionLabel(s.attention)) : null,
+    machineBadge(s),
     s.persona ? h("span", { class: "badge persona" }, s.persona) : null,
     s.kind ? h("span", { class: "badge kind" }, s.kind) : null,
     h("code", { class: "sid" }, s.id),

@@ -29,6 +29,17 @@ function metaRow(k, v, cls) {
   return [h("dt", null, k), h("dd", { class: cls }, v)];
 }
 
+/** Where a session on another machine runs, and whether its `wtctl agent` is connected (team mode). */
+export function machineBadge(s) {
+  if (!s.machine) return null;
+  const offline = s.machine_online === false;
+  return h("span", {
+    class: ["badge", "machine", offline ? "offline" : null],
+    title: offline ? `Machine ${s.machine} is offline: no wtctl agent is connected, so its session cannot be steered`
+      : `Runs on machine ${s.machine}`,
+  }, offline ? `${s.machine} · offline` : s.machine);
+}
+
 function actionButtons(s) {
   const b = (action, label, cls) => h("button", { type: "button", "data-action": action, class: cls }, label);
   if ((s.state || "idle") === "terminated") {
@@ -49,6 +60,7 @@ function rowNode(s, open, q, now) {
       h("span", { class: "dot", "aria-hidden": "true" }),
       h("span", { class: "name" }, highlight(name, q)),
       h("span", { class: "badges" },
+        machineBadge(s),
         s.persona ? h("span", { class: "badge persona" }, s.persona) : null,
         s.kind ? h("span", { class: "badge kind" }, s.kind) : null,
         s.priority ? h("span", { class: "badge prio p-" + s.priority }, s.priority) : null),
