@@ -49,6 +49,14 @@ final class Routes {
         r.delete("/sessions/{id}", CONTROL, p.control()::delete);
         r.get("/sessions/{id}/export", CONTROL, p.control()::export);
 
+        // team mode: machines whose agents post with their own token (install token only)
+        r.post("/machines", CONTROL, p.machines()::create);
+        r.get("/machines", READ, p.machines()::list);
+        r.delete("/machines/{name}", CONTROL, p.machines()::revoke);
+        // a machine's `wtctl agent` polls for control commands and posts their results (machine token only)
+        r.get("/agent/next", INGEST, p.agent()::next);
+        r.post("/agent/results", INGEST, p.agent()::results);
+
         // health and the dashboard
         r.get("/health", OPEN, (req, res) -> res.json(200, Map.of("status", "ok", "version", Version.VALUE)));
         r.fallbackGet(path -> path.equals("/") || path.equals("/index.html") || path.startsWith("/static/"),

@@ -6,6 +6,9 @@ import java.net.InetSocketAddress;
 import java.sql.SQLException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
+import watchtower.agent.AgentApi;
+import watchtower.agent.AgentRegistry;
+import watchtower.agent.RemoteMachine;
 import watchtower.approvals.Approvals;
 import watchtower.approvals.HeldHooks;
 import watchtower.approvals.ApprovalsApi;
@@ -22,6 +25,8 @@ import watchtower.ingest.SessionEvents;
 import watchtower.ingest.SessionRegistration;
 import watchtower.ingest.SessionUpdatesApi;
 import watchtower.ingest.TokensIngest;
+import watchtower.machines.MachinesApi;
+import watchtower.machines.MachinesStore;
 import watchtower.security.AuthApi;
 import watchtower.security.HostOriginGuard;
 import watchtower.security.InstallSecret;
@@ -31,6 +36,7 @@ import watchtower.sessions.SessionsApi;
 import watchtower.settings.SettingsApi;
 import watchtower.store.Retention;
 import watchtower.store.Store;
+import watchtower.team.Team;
 import watchtower.websocket.HubConfig;
 
 /**
@@ -69,7 +75,8 @@ public final class Server implements AutoCloseable {
         Limits.apply(); // effective if this is the JVM's first HttpServer
         var secret = InstallSecret.loadOrCreate(config.dataDir());
         var live = new LiveStream(HubConfig.defaults());
-        var store = Store.open(config.db(), live::publish);
+        var team = new Team(config.db()); // several instances on one PostgreSQL database
+        var store = Store.open(config.db(), team.broadcaster(live::publish));
         var closeables = new java.util.ArrayList<AutoCloseable>();
         try {
             var http = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 512);
@@ -82,22 +89,29 @@ public final class Server implements AutoCloseable {
             var sessionEvents = new SessionEvents(store, approvals);
             var events = new EventsApi(store, sessionEvents);
             var tokens = new TokensIngest(store);
+            var agents = new AgentRegistry(); // sessions on other machines are steered through their `wtctl agent`
             var control = ControlApi.create(store, approvals, held, ControlOptions.fromEnvironment(), config.host(), port,
-                    secret.value());
-            ApprovalsApi.Decider decider = control.decider(); // held hook, else keys in uvs_<id>, else none
+                    secret.value(), name -> new RemoteMachine(agents, name));
+            // held hook (ours, else another instance's), else keys in uvs_<id>, else none
+            ApprovalsApi.Decider decider = team.decider(held, control.decider());
+            var machines = new MachinesStore(store); // team mode: agents on other machines
             var parts = new Parts(events, new SessionRegistration(store),
                     new SessionUpdatesApi(store, approvals, tokens),
-                    new ApprovalsApi(store, approvals, decider), new SessionsApi(store),
+                    new ApprovalsApi(store, approvals, decider), new SessionsApi(store, team.agentOnline(agents)),
                     new SessionFiles(store), new SettingsApi(store), new AuthApi(secret),
                     StaticFiles.of(config.staticDir()),
-                    new ClaudeHookApi(store, events, approvals, held, new SessionMetadata(), tokens), control);
+                    new ClaudeHookApi(store, events, approvals, held, new SessionMetadata(), tokens), control,
+                    new MachinesApi(machines), new AgentApi(agents, watchtower.http.Request::machine));
             closeables.add(new Retention(store, config.retainDays()).start(java.time.Duration.ofHours(1)));
+            team.start(held, agents, live::publish);
+            closeables.add(team);
             closeables.add(held);
+            closeables.add(agents);
             closeables.add(tokens);
             live.attachSnapshot(() -> store.sessions().list(watchtower.store.SessionsStore.Filter.ALL, 1000, 0));
 
             var guard = new HostOriginGuard(secret, config.loopbackOnly(), port, config.extraOrigins(),
-                    TokenlessIngestSetting.of(store));
+                    TokenlessIngestSetting.of(store), machines::authenticate);
             var router = new Router(MAX_BODY_BYTES).guard(guard);
             Routes.register(router, parts);
             live.register(router);
@@ -122,6 +136,7 @@ public final class Server implements AutoCloseable {
     }
 
     public Store store() { return store; }
+
     public InstallSecret secret() { return secret; }
     public Config config() { return config; }
 
