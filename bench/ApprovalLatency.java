@@ -2,6 +2,7 @@
 //JAVA 17+
 //DEPS info.picocli:picocli:4.7.7
 //DEPS org.xerial:sqlite-jdbc:3.54.1.0
+//DEPS org.postgresql:postgresql:42.7.14
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.23.0
 //JAVA_OPTIONS --add-opens jdk.httpserver/sun.net.httpserver=ALL-UNNAMED
 //SOURCES ../src/watchtower/core/*.java
@@ -15,6 +16,8 @@
 //SOURCES ../src/watchtower/sessions/*.java
 //SOURCES ../src/watchtower/control/*.java
 //SOURCES ../src/watchtower/settings/*.java
+//SOURCES ../src/watchtower/machines/*.java
+//SOURCES ../src/watchtower/team/*.java
 //SOURCES ../src/watchtower/server/*.java
 //SOURCES ../src/watchtower/install/*.java
 //SOURCES ../tests/e2e/TmuxServer.java
@@ -54,6 +57,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import watchtower.core.Config;
+import watchtower.core.DbTarget;
 import watchtower.e2e.FakeAnthropicApi;
 import watchtower.e2e.FakeAnthropicApi.Turn;
 import watchtower.e2e.TmuxServer;
@@ -138,7 +142,7 @@ public class ApprovalLatency implements Callable<Integer> {
         System.setProperty("watchtower.tmux.socket", tmux.socket());
         Server server;
         try {
-            server = Server.start(new Config("127.0.0.1", 0, dir.resolve("watchtower.db"), dir.resolve("uvs"),
+            server = Server.start(new Config("127.0.0.1", 0, new DbTarget.SqliteFile(dir.resolve("watchtower.db")), dir.resolve("uvs"),
                     Optional.empty(), List.of(), 0));
         } finally {
             System.clearProperty("watchtower.tmux.socket");

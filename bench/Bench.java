@@ -2,6 +2,7 @@
 //JAVA 17+
 //DEPS info.picocli:picocli:4.7.7
 //DEPS org.xerial:sqlite-jdbc:3.54.1.0
+//DEPS org.postgresql:postgresql:42.7.14
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.23.0
 //SOURCES ApprovalRace.java
 //SOURCES Classpaths.java

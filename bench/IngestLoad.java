@@ -27,8 +27,9 @@ final class IngestLoad {
         }
     }
 
+    /** {@code latencies}: every counted request's, so runs against several servers at once can be pooled. */
     record Result(Spec spec, long issued, long errors, double perSecond, double p50Ms, double p99Ms,
-                  double maxMs, List<String> acked, String firstError) {}
+                  double maxMs, List<String> acked, String firstError, Latencies latencies) {}
 
     static final int SESSIONS = 20;
     private static final String[] TYPES = {"PreToolUse", "PostToolUse"};
@@ -68,7 +69,7 @@ final class IngestLoad {
         double seconds = (lastEnd - windowStart) / 1e9;
         double perSecond = seconds > 0 ? counted / seconds : 0;
         return new Result(spec, Math.min(issued.get(), spec.maxRequests()), errors.get(), perSecond,
-                latencies.p50(), latencies.p99(), latencies.maxMs(), acked, firstError.get());
+                latencies.p50(), latencies.p99(), latencies.maxMs(), acked, firstError.get(), latencies);
     }
 
     /**
