@@ -38,7 +38,7 @@ final class PostgresSchema {
                 created_at text DEFAULT %1$s, decided_at text, tool_use_id text, decided_via text)""".formatted(NOW),
             "CREATE TABLE IF NOT EXISTS settings (key text PRIMARY KEY, value text)",
             Migrations.MACHINES_TABLE,
-            // live messages too long for a NOTIFY, read by the other instances (see team/TeamRelay)
+            // live messages too long for a NOTIFY, read by the other instances (see team/Notices)
             "CREATE TABLE IF NOT EXISTS relay_messages (id bigserial PRIMARY KEY, body text NOT NULL,"
                     + " created_at timestamptz NOT NULL DEFAULT now())",
             "CREATE INDEX IF NOT EXISTS idx_events_session_created ON events (session_id, created_at)",
