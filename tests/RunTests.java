@@ -76,9 +76,16 @@ import watchtower.testing.TestPostgres;
  * Exits 1 when anything failed or when no test ran, so CI cannot pass on an empty run.
  */
 public class RunTests {
-    /** The tests that run a second time on PostgreSQL: everything that stores through a server. */
-    static final String POSTGRES_PASS = "watchtower\\.(server|store|sessions|ingest|approvals|security|control"
-            + "|ctl|machines|agent|tokens|team)\\..*Test";
+    /**
+     * The tests that run a second time on PostgreSQL: those whose outcome depends on the store
+     * (not the HTTP limits, the command line's formatting or the keystroke timing, which are the same).
+     */
+    static final String POSTGRES_PASS = String.join("|",
+            "watchtower\\.(store|sessions|ingest|approvals|tokens|machines|agent|team)\\..*Test",
+            "watchtower\\.server\\.(BadInput|LiveStream)Test",
+            "watchtower\\.control\\.(SessionControl|Close|SpawnFork|Checkpoint|ControlErrors)Test",
+            "watchtower\\.ctl\\.MachineCommandTest",
+            "watchtower\\.security\\.HttpSecurityTest");
 
     public static void main(String[] args) throws Exception {
         var pattern = args.length > 0 ? args[0] : ".*Test";

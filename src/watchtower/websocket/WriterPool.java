@@ -110,20 +110,25 @@ final class WriterPool implements AutoCloseable {
         virtualThreads.ifPresent(ExecutorService::shutdown);
     }
 
-    /** Starts writers while work waits, no writer is idle, and fewer than usual are moving. Holds the lock. */
+    /**
+     * Starts writers while work waits, no writer is idle, and fewer than usual are moving; and
+     * while work waits, checks again after {@link #STALL}: writers just woken for it may all take
+     * stuck clients and block, and nothing else would notice the clients left waiting. Holds the lock.
+     */
     private void ensureWriters() {
-        if (closed || ready.isEmpty() || idle > 0) return;
-        long now = System.nanoTime();
-        int moving = 0;
-        for (var since : writers) {
-            long t = since.get();
-            if (t == 0 || now - t < STALL) moving++;
-        }
-        for (; moving < usual; moving++) {
-            if (!start()) return;
+        if (closed || ready.isEmpty()) return;
+        if (idle == 0) {
+            long now = System.nanoTime();
+            int moving = 0;
+            for (var since : writers) {
+                long t = since.get();
+                if (t == 0 || now - t < STALL) moving++;
+            }
+            for (; moving < usual; moving++) {
+                if (!start()) return;
+            }
         }
         if (!stallCheckPending) {
-            // All writers are busy: if one stalls before the queue empties, nothing else would notice.
             try {
                 timers.schedule(this::checkStalls, STALL, TimeUnit.NANOSECONDS);
                 stallCheckPending = true;
