@@ -26,14 +26,16 @@ public final class Db implements AutoCloseable {
     private volatile Connection writeConnection;
     private final BlockingQueue<Connection> readers;
     private final int readerCount;
+    private final AutoCloseable checkpointer;
 
     private Db(DbTarget target, Dialect dialect, Connection writeConnection, BlockingQueue<Connection> readers,
-               int readerCount) {
+               int readerCount, AutoCloseable checkpointer) {
         this.target = target;
         this.dialect = dialect;
         this.writeConnection = writeConnection;
         this.readers = readers;
         this.readerCount = readerCount;
+        this.checkpointer = checkpointer;
     }
 
     public static Db open(Path file, int readerCount) throws SQLException, IOException {
@@ -52,7 +54,9 @@ public final class Db implements AutoCloseable {
             var pool = new ArrayBlockingQueue<Connection>(readerCount);
             for (int i = 0; i < readerCount; i++) pool.add(connect(target, true));
             var dialect = target instanceof DbTarget.Postgres ? Dialect.POSTGRES : Dialect.SQLITE;
-            return new Db(target, dialect, writer, pool, readerCount);
+            AutoCloseable checkpointer = target instanceof DbTarget.SqliteFile f
+                    ? WalCheckpointer.start(f.file(), writer) : () -> { };
+            return new Db(target, dialect, writer, pool, readerCount, checkpointer);
         } catch (SQLException | RuntimeException e) {
             writer.close();
             throw e;
@@ -160,6 +164,11 @@ public final class Db implements AutoCloseable {
             } catch (InterruptedException | SQLException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        try {
+            checkpointer.close();
+        } catch (Exception e) {
+            System.getLogger("watchtower.store").log(System.Logger.Level.WARNING, "last checkpoint: " + e);
         }
         try {
             writeConnection.close();
