@@ -45,14 +45,14 @@ final class WalCheckpointer implements AutoCloseable {
         try (var st = connection.createStatement()) {
             st.execute("PRAGMA wal_checkpoint(" + mode + ")");
         } catch (SQLException e) {
-            LOG.log(System.Logger.Level.WARNING, "WAL checkpoint failed, will try again: " + e.getMessage());
+            LOG.log(System.Logger.Level.WARNING, "WAL checkpoint (" + mode + ") failed: " + e.getMessage());
         }
     }
 
     /** A last checkpoint that also empties the log (the writer has stopped), then the connection closes. */
     @Override
     public void close() {
-        timer.shutdownNow();
+        timer.shutdown(); // a running checkpoint finishes; interrupting it can leave the connection closed
         try {
             timer.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
