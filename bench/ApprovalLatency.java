@@ -17,6 +17,7 @@
 //SOURCES ../src/watchtower/control/*.java
 //SOURCES ../src/watchtower/settings/*.java
 //SOURCES ../src/watchtower/machines/*.java
+//SOURCES ../src/watchtower/agent/*.java
 //SOURCES ../src/watchtower/team/*.java
 //SOURCES ../src/watchtower/server/*.java
 //SOURCES ../src/watchtower/install/*.java
