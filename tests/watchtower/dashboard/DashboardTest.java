@@ -31,8 +31,8 @@ import watchtower.testing.TestServer;
 /**
  * The dashboard (static/) in real headless Chromium against a real server: what hooks post
  * shows up, approval cards show what is asked and decide it on the server, filters and
- * searches narrow, the phone layout has no sideways scroll, and without the token the page
- * explains how to open it. One browser and one server for the whole class; each test uses its
+ * searches narrow, and the phone layout has no sideways scroll (the token's handling is in
+ * DashboardTokenTest). One browser and one server for the whole class; each test uses its
  * own session ids. Screenshots go to docs/screenshots/ (desktop.png, phone.png).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -395,33 +395,6 @@ class DashboardTest {
                 "return [...document.querySelectorAll('#hb-log > li')].filter(li => li.textContent.includes('burst step')).length")).intValue() >= 150);
         assertEquals(200L, ((Number) browser.js("return document.querySelectorAll('#hb-log > li').length")).longValue(),
                 "the feed keeps the newest 200 lines");
-    }
-
-    @Test
-    void tokenIsTakenFromTheAddressAndRemoved() {
-        open();
-        assertFalse(browser.driver().getCurrentUrl().contains("token"), browser.driver().getCurrentUrl());
-        assertEquals(server.token(), browser.js("return sessionStorage.getItem('uvs.token')"));
-    }
-
-    @Test
-    void withoutATokenThePageExplainsHowToOpenIt() {
-        browser.get(server.url() + "/health"); // same origin, to clear what an earlier test left
-        browser.driver().manage().deleteAllCookies();
-        browser.js("sessionStorage.clear()");
-        browser.get(server.url() + "/");
-        var auth = browser.waitFor("#auth");
-        assertTrue(auth.getText().contains("jbang wtctl open"), auth.getText());
-        assertTrue(auth.getText().contains("~/.uvs/token"), auth.getText());
-        assertFalse(browser.one("#layout").isDisplayed(), "no panes without the token");
-    }
-
-    @Test
-    void aWrongTokenIsRefusedWithTheSameHelp() {
-        browser.get(server.url() + "/health");
-        browser.driver().manage().deleteAllCookies();
-        browser.get(server.url() + "/#token=" + "0".repeat(64));
-        browser.waitText("#auth", "refused the token");
     }
 
     // --- infra ---
