@@ -8,6 +8,7 @@
 //SOURCES Classpaths.java
 //SOURCES DataSet.java
 //SOURCES Fanout.java
+//SOURCES PacedPosts.java
 //SOURCES FanoutScenario.java
 //SOURCES HookCost.java
 //SOURCES HookScenario.java

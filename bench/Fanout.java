@@ -29,27 +29,12 @@ final class Fanout {
              var sender = server.client(true, 30_000)) {
             int ready = live.ready();
             probeUntilAllSubscribed(sender, live, ready, Duration.ofSeconds(15));
-            int n = spec.events();
-            var sentAt = new long[n];
-            long period = 1_000_000_000L / spec.perSecond();
-            long start = System.nanoTime();
-            int sent = 0;
             String error = live.firstError();
-            // a server slower than the rate falls behind the schedule; stop at three times the planned length
-            long sendDeadline = start + 3 * spec.duration().toNanos() + Duration.ofSeconds(10).toNanos();
-            for (int i = 0; i < n && System.nanoTime() < sendDeadline; i++) {
-                long due = start + i * period;
-                for (long wait; (wait = due - System.nanoTime()) > 0; ) LockSupport.parkNanos(wait);
-                long t = System.nanoTime();
-                var reply = sender.post("/events", Payloads.event("fan-" + i, "fanout", "PreToolUse", "fan:" + i));
-                if (reply.status() == 200) {
-                    sentAt[i] = t;
-                    sent++;
-                } else if (error == null) {
-                    error = "HTTP " + reply.status() + " on event " + i;
-                }
-            }
-            double achieved = sent / Math.max(1e-9, (System.nanoTime() - start) / 1e9);
+            var posts = PacedPosts.send(sender, spec.events(), spec.perSecond(), spec.duration());
+            if (error == null) error = posts.error();
+            int sent = posts.count();
+            var sentAt = posts.sentAt();
+            double achieved = posts.perSecond();
             long expected = (long) sent * ready;
             long drainDeadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             while (live.delivered() < expected && System.nanoTime() < drainDeadline) {

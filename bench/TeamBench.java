@@ -21,6 +21,7 @@
 //SOURCES TeamCase.java
 //SOURCES TeamCluster.java
 //SOURCES TeamFanout.java
+//SOURCES PacedPosts.java
 //SOURCES TeamIngest.java
 //SOURCES TeamLauncher.java
 //SOURCES TeamPlan.java

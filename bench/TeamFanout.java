@@ -63,26 +63,12 @@ final class TeamFanout {
         int ready = groups.stream().mapToInt(LiveListeners::ready).sum();
         try (var sender = servers.get(0).client(true, 30_000)) {
             probeUntilAllSubscribed(sender, groups, ready, Duration.ofSeconds(15));
-            int n = plan.fanoutEvents();
-            var sentAt = new long[n];
-            long period = 1_000_000_000L / plan.fanoutPerSecond();
-            long start = System.nanoTime();
-            long sendDeadline = start + 3 * plan.fanoutLength().toNanos() + Duration.ofSeconds(10).toNanos();
-            int sent = 0;
             String error = groups.stream().map(LiveListeners::firstError).filter(e -> e != null).findFirst().orElse(null);
-            for (int i = 0; i < n && System.nanoTime() < sendDeadline; i++) {
-                long due = start + i * period;
-                for (long wait; (wait = due - System.nanoTime()) > 0; ) LockSupport.parkNanos(wait);
-                long t = System.nanoTime();
-                var reply = sender.post("/events", Payloads.event("fan-" + i, "fanout", "PreToolUse", "fan:" + i));
-                if (reply.status() == 200) {
-                    sentAt[i] = t;
-                    sent++;
-                } else if (error == null) {
-                    error = "HTTP " + reply.status() + " on event " + i;
-                }
-            }
-            double achieved = sent / Math.max(1e-9, (System.nanoTime() - start) / 1e9);
+            var posts = PacedPosts.send(sender, plan.fanoutEvents(), plan.fanoutPerSecond(), plan.fanoutLength());
+            if (error == null) error = posts.error();
+            int sent = posts.count();
+            var sentAt = posts.sentAt();
+            double achieved = posts.perSecond();
             long expected = (long) sent * ready;
             long drainDeadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             while (delivered(groups) < expected && System.nanoTime() < drainDeadline) {

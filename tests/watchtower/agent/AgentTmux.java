@@ -5,16 +5,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import watchtower.testing.Eventually;
+import watchtower.testing.PrivateTmux;
 
 /**
- * A private tmux server ({@code tmux -L wt-agent-<random>}) standing for another machine's tmux:
- * the agent under test runs its commands there, while the server's own socket is a different
- * one, so a key that reached this pane can only have come through the agent.
+ * A private tmux server (a PrivateTmux) standing for another machine's tmux, with the fake
+ * agents that run in its panes: the agent under test runs its commands there, while the
+ * server's own socket is a different one, so a key that reached this pane can only have come
+ * through the agent.
  */
 final class AgentTmux implements AutoCloseable {
     /** The permission widget as Claude Code draws it (CLAUDE-CODE.md section 2); 1 approves, Escape denies. */
@@ -44,7 +42,8 @@ final class AgentTmux implements AutoCloseable {
             while IFS= read -r line; do printf '%s\\n' "$line" >> "$dir/lines"; done
             """;
 
-    final String socket = "wt-agent-" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffL);
+    private final PrivateTmux tmux = new PrivateTmux();
+    final String socket = tmux.socket;
 
     /** Starts {@code script} in session {@code name}, in {@code dir}, and waits for its first screen. */
     void start(String name, Path dir, String script, String ready) throws IOException {
@@ -52,48 +51,20 @@ final class AgentTmux implements AutoCloseable {
         var file = dir.resolve("fake.sh");
         Files.writeString(file, script, StandardCharsets.UTF_8);
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwx------"));
-        var r = run("new-session", "-d", "-s", name, "-x", "200", "-y", "50", "-c", dir.toString(), "--",
-                "bash", file.toString(), dir.toString());
-        if (r.exit != 0) throw new AssertionError("tmux new-session failed: " + r.output);
-        awaitPane(name, ready);
+        tmux.start(name, dir, List.of("bash", file.toString(), dir.toString()));
+        tmux.awaitPane(name, ready);
     }
 
     boolean has(String name) {
-        return run("has-session", "-t", "=" + name).exit == 0;
-    }
-
-    String capture(String name) {
-        return run("capture-pane", "-p", "-J", "-t", "=" + name + ":").output;
+        return tmux.has(name);
     }
 
     String awaitPane(String name, String text) {
-        return Eventually.until("pane " + name + " to show '" + text + "'", () -> capture(name), p -> p.contains(text));
+        return tmux.awaitPane(name, text);
     }
 
     @Override
     public void close() {
-        run("kill-server");
-    }
-
-    record Run(int exit, String output) {}
-
-    Run run(String... args) {
-        var argv = new ArrayList<>(List.of("tmux", "-L", socket));
-        argv.addAll(List.of(args));
-        try {
-            var p = new ProcessBuilder(argv).redirectErrorStream(true).start();
-            p.getOutputStream().close();
-            var out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(5, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new AssertionError("tmux " + args[0] + " hung");
-            }
-            return new Run(p.exitValue(), out);
-        } catch (IOException e) {
-            throw new AssertionError("cannot run tmux", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        tmux.close();
     }
 }

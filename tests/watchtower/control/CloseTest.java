@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import watchtower.store.SessionsStore;
 import watchtower.testing.Api;
+import watchtower.testing.PrivateTmux;
 import watchtower.testing.TestServer;
 
 /** POST /sessions/{id}/close: checkpoint, then stop the agent (our tmux session, or its verified pid). */

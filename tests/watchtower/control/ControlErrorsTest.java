@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import watchtower.testing.Api;
+import watchtower.testing.PrivateTmux;
 import watchtower.testing.TestServer;
 
 /** Every control endpoint's error paths: no token 401, unknown or malformed id 404, bad bodies 400/415/422. */

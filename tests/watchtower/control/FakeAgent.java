@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import watchtower.testing.PrivateTmux;
 
 /**
  * A stand-in for Claude Code in a tmux pane: a bash script that prints the real client's

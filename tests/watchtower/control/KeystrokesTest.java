@@ -12,6 +12,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import watchtower.testing.PrivateTmux;
 
 /** Answering the widget by keys, against a fake agent in a real tmux pane. */
 class KeystrokesTest {

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import watchtower.testing.Api;
+import watchtower.testing.PrivateTmux;
 import watchtower.testing.TestServer;
 
 /** Compact, typed input, delete, cleanup and export, against real tmux sessions on a private socket. */

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import watchtower.testing.Api;
+import watchtower.testing.PrivateTmux;
 import watchtower.testing.TestServer;
 
 /**

@@ -14,6 +14,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import watchtower.testing.PrivateTmux;
 
 /** Which tmux sessions Tmux addresses, and how it starts programs, on a private socket. */
 class TmuxTest {
