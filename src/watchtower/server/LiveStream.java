@@ -38,6 +38,11 @@ final class LiveStream implements AutoCloseable {
         hub.broadcast(Json.write(message));
     }
 
+    /** A message already encoded: one this instance also relays, or one relayed from another instance. */
+    void publishJson(String json) {
+        if (hub.clientCount() > 0) hub.broadcast(json);
+    }
+
     /** Why /live cannot work on this JVM (the --add-opens line is missing), if it cannot. */
     Optional<String> problem() {
         return unavailable;

@@ -76,7 +76,7 @@ public final class Server implements AutoCloseable {
         var secret = InstallSecret.loadOrCreate(config.dataDir());
         var live = new LiveStream(HubConfig.defaults());
         var team = new Team(config.db()); // several instances on one PostgreSQL database
-        var store = Store.open(config.db(), team.broadcaster(live::publish));
+        var store = Store.open(config.db(), team.broadcaster(live::publish, live::publishJson));
         var closeables = new java.util.ArrayList<AutoCloseable>();
         try {
             var http = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 512);
@@ -103,7 +103,7 @@ public final class Server implements AutoCloseable {
                     new ClaudeHookApi(store, events, approvals, held, new SessionMetadata(), tokens), control,
                     new MachinesApi(machines), new AgentApi(agents, watchtower.http.Request::machine));
             closeables.add(new Retention(store, config.retainDays()).start(java.time.Duration.ofHours(1)));
-            team.start(held, agents, live::publish);
+            team.start(held, agents, live::publishJson);
             closeables.add(team);
             closeables.add(held);
             closeables.add(agents);

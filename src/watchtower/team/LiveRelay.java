@@ -1,7 +1,6 @@
 package watchtower.team;
 
 import java.util.function.Consumer;
-import watchtower.http.Json;
 
 /**
  * Channel {@code wt_live}: each live message this instance commits goes to the other instances'
@@ -13,16 +12,17 @@ final class LiveRelay {
 
     private final Notices notices;
 
-    LiveRelay(Notices notices, Consumer<Object> local) {
+    /** {@code local} takes the others' messages as they were encoded: our own instances wrote them. */
+    LiveRelay(Notices notices, Consumer<String> local) {
         this.notices = notices;
         notices.on(CHANNEL, (from, body) -> {
-            if (!from.equals(notices.instance())) local.accept(Json.MAPPER.readTree(body));
+            if (!from.equals(notices.instance())) local.accept(body);
         });
     }
 
-    /** Queues a committed message for the others; never blocks ingest. */
-    void publish(Object message) {
-        if (!notices.send(CHANNEL, Json.write(message))) {
+    /** Queues a committed message, encoded, for the others; never blocks ingest. */
+    void publish(String json) {
+        if (!notices.send(CHANNEL, json)) {
             LOG.log(System.Logger.Level.WARNING, "team relay queue full; a live message reaches only this instance's clients");
         }
     }

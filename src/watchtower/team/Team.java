@@ -7,6 +7,7 @@ import watchtower.agent.AgentRegistry;
 import watchtower.approvals.ApprovalsApi;
 import watchtower.approvals.HeldHooks;
 import watchtower.core.DbTarget;
+import watchtower.http.Json;
 
 /**
  * Team mode as the server sees it: several instances on one PostgreSQL database, over
@@ -29,24 +30,32 @@ public final class Team implements AutoCloseable {
         this.target = target;
     }
 
-    /** What the store calls after each commit: our clients first, then the other instances. */
-    public Consumer<Object> broadcaster(Consumer<Object> local) {
+    /**
+     * What the store calls after each commit: our clients first, then the other instances. In team
+     * mode the message is encoded once, for both.
+     */
+    public Consumer<Object> broadcaster(Consumer<Object> local, Consumer<String> localJson) {
         return message -> {
-            local.accept(message);
             var l = live;
-            if (l != null) l.publish(message);
+            if (l == null) {
+                local.accept(message);
+                return;
+            }
+            var json = Json.write(message);
+            localJson.accept(json);
+            l.publish(json);
         };
     }
 
     /**
      * Starts listening to the other instances (PostgreSQL only): their live messages go to
-     * {@code local}, their decisions to our held hooks, their commands to agents polling us; and
-     * ours for agents polling them go through them.
+     * {@code localJson} as they were encoded, their decisions to our held hooks, their commands to
+     * agents polling us; and ours for agents polling them go through them.
      */
-    public void start(HeldHooks held, AgentRegistry agents, Consumer<Object> local) {
+    public void start(HeldHooks held, AgentRegistry agents, Consumer<String> localJson) {
         if (!(target instanceof DbTarget.Postgres pg)) return;
         var n = new Notices(pg);
-        var liveRelay = new LiveRelay(n, local);
+        var liveRelay = new LiveRelay(n, localJson);
         var decisionRelay = new DecisionRelay(n, held);
         var agentsRelay = new AgentRelay(n, agents);
         n.start();
