@@ -75,13 +75,15 @@ final class Notices implements AutoCloseable {
 
     private void sendLoop() {
         Connection c = null;
+        Outgoing next = null; // kept across a reconnect, so the notice that met the failure is not lost
         long nextPrune = 0;
         while (running) {
             try {
-                var next = outgoing.poll(200, TimeUnit.MILLISECONDS);
+                if (next == null) next = outgoing.poll(200, TimeUnit.MILLISECONDS);
                 if (next == null) continue;
                 if (c == null || c.isClosed()) c = PostgresConnections.open(db);
                 notify(c, next.channel(), next.json());
+                next = null;
                 if (System.nanoTime() - nextPrune > 0) {
                     prune(c);
                     nextPrune = System.nanoTime() + PRUNE_EVERY.toNanos();

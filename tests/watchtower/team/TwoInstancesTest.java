@@ -182,12 +182,26 @@ class TwoInstancesTest {
         assertEquals(200, stored.status());
         var onB = listen(b);
         next(onB);
-        a.api().post("/events", obj("session_id", "r", "event_type", "PreToolUse", "tool_name", "Bash", "command", "after"));
-        JsonNode event;
-        do {
-            event = next(onB);
-        } while (!"event".equals(event.path("type").asText()));
-        assertEquals("after", event.path("command").asText(), "the relay reconnected too");
+        // B's relay listens again about a second after the drop; a notice sent before then is
+        // missed, so post until one gets through rather than guessing how long to wait
+        var seen = Eventually.until("an event posted on A reaching B's live client after the drop", () -> {
+            a.api().post("/events", obj("session_id", "r", "event_type", "PreToolUse", "tool_name", "Bash", "command", "after"));
+            return commandSeenWithin(onB, "after", Duration.ofMillis(500));
+        }, found -> found);
+        assertTrue(seen, "the relay reconnected too");
+    }
+
+    private static boolean commandSeenWithin(LinkedBlockingQueue<JsonNode> messages, String command, Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
+        try {
+            for (long left; (left = deadline - System.nanoTime()) > 0; ) {
+                var m = messages.poll(left, TimeUnit.NANOSECONDS);
+                if (m != null && "event".equals(m.path("type").asText()) && command.equals(m.path("command").asText())) return true;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return false;
     }
 
     // --- infra ---
