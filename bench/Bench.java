@@ -64,7 +64,7 @@ public class Bench implements Callable<Integer> {
             completionCandidates = SectionNames.class)
     Set<String> only;
 
-    @Option(names = "--heap", defaultValue = "-Xmx256m", description = "Heap option for our server (default ${DEFAULT-VALUE}).")
+    @Option(names = "--heap", defaultValue = "", description = "Heap option for our server (default: the launcher's, -Xmx256m).")
     String heap;
 
     @Option(names = "--our-jvm-option", description = "Another JVM option for our server, e.g."
@@ -88,7 +88,7 @@ public class Bench implements Callable<Integer> {
         if (only != null && !SECTIONS.containsAll(only)) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--only takes " + String.join(",", SECTIONS));
         }
-        if (!heap.startsWith("-X")) throw new CommandLine.ParameterException(new CommandLine(this), "--heap looks like -Xmx256m");
+        if (!heap.isEmpty() && !heap.startsWith("-X")) throw new CommandLine.ParameterException(new CommandLine(this), "--heap looks like -Xmx256m");
         var plan = quick ? Plan.quick() : Plan.full();
         if (rounds != null) plan = plan.withRounds(Math.max(1, rounds));
         var tree = Tree.find();
@@ -101,8 +101,8 @@ public class Bench implements Callable<Integer> {
         var ourClasspath = Classpaths.of(tree, "Watchtower.java", work.resolve("jars"));
         var hookClasspath = Classpaths.of(tree, "WtHook.java", work.resolve("jars"));
         var javaBin = ProcessHandle.current().info().command().orElse("java");
-        var jvmOptions = new java.util.ArrayList<String>();
-        jvmOptions.add(heap);
+        var jvmOptions = new java.util.ArrayList<String>(Launcher.launcherOptions(tree));
+        if (!heap.isEmpty()) jvmOptions.add(heap); // a later -Xmx wins
         jvmOptions.addAll(ourJvmOptions);
         Meta.fill(report, plan, tree, String.join(" ", jvmOptions), javaBin);
         try (var launcher = new Launcher(tree, work, javaBin, ourClasspath, jvmOptions)) {

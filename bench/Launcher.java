@@ -19,13 +19,22 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Starts servers under test, each in its own folder under the run's work folder with a fresh
- * database (unless a prepared one is given). Ours: {@code java <heap> --add-opens ... -cp <jar>
- * Watchtower --port P --db F --data-dir D}, ready when it prints "ready at". The reference: the
+ * database (unless a prepared one is given). Ours: {@code java <launcher's options> <extra
+ * options> -cp <jar> Watchtower --port P --db F --data-dir D}, ready when it prints "ready at";
+ * the launcher's options are the {@code //JAVA_OPTIONS} of Watchtower.java, so the benchmark
+ * runs the JVM as {@code ./jbang Watchtower.java} does. The reference: the
  * shared start-peer.sh, which prints the python server's pid once /health answers. Every
  * process started is remembered, so {@link #close} (also run on Ctrl-C) leaves none behind.
  */
 final class Launcher implements AutoCloseable {
-    static final String ADD_OPENS = "jdk.httpserver/sun.net.httpserver=ALL-UNNAMED";
+    /** The JVM options {@code ./jbang Watchtower.java} runs with: its {@code //JAVA_OPTIONS} lines. */
+    static List<String> launcherOptions(Tree tree) throws IOException {
+        var out = new ArrayList<String>();
+        for (var line : Files.readAllLines(tree.root().resolve("Watchtower.java"))) {
+            if (line.startsWith("//JAVA_OPTIONS ")) out.addAll(List.of(line.substring(15).trim().split("\\s+")));
+        }
+        return out;
+    }
 
     private final Tree tree;
     private final Path work;
@@ -70,7 +79,7 @@ final class Launcher implements AutoCloseable {
         var cmd = new ArrayList<String>();
         cmd.add(javaBin);
         cmd.addAll(ourJvmOptions);
-        cmd.addAll(List.of("--add-opens", ADD_OPENS, "-cp", ourClasspath, "Watchtower",
+        cmd.addAll(List.of("-cp", ourClasspath, "Watchtower",
                 "--port", String.valueOf(port), "--db", dbIn(dir).toString(), "--data-dir", dir.resolve("uvs").toString()));
         return cmd;
     }

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 final class Meta {
     private Meta() {}
 
-    static void fill(Report report, Plan plan, Tree tree, String heap, String javaBin) {
+    static void fill(Report report, Plan plan, Tree tree, String jvmOptions, String javaBin) {
         report.meta("date_utc", ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")));
         report.meta("mode", plan.mode());
         report.meta("rounds", plan.rounds());
@@ -25,7 +25,7 @@ final class Meta {
         report.meta("memory_gb", Math.round(memTotalKb() / 1024.0 / 1024.0));
         report.meta("jdk", System.getProperty("java.vm.vendor") + " " + System.getProperty("java.runtime.version"));
         report.meta("java", javaBin);
-        report.meta("our_jvm_options", heap + " --add-opens " + Launcher.ADD_OPENS);
+        report.meta("our_jvm_options", jvmOptions);
         report.meta("commit", firstLine(List.of("git", "-C", tree.root().toString(), "rev-parse", "--short", "HEAD"))
                 + (firstLine(List.of("git", "-C", tree.root().toString(), "status", "--porcelain")).isEmpty() ? "" : " + uncommitted changes"));
         report.meta("load_average_at_start", loadAverage());

@@ -35,7 +35,7 @@ record Plan(String mode, int rounds,
                 List.of(new DataSet.Shape("50s-1m", 50, 1_000_000),
                         new DataSet.Shape("10k-1m", 10_000, 1_000_000),
                         new DataSet.Shape("100k-1m", 100_000, 1_000_000)),
-                3, 100, Duration.ofSeconds(15),
+                300, 100, Duration.ofSeconds(15),
                 20, 3, 20, 2_000,
                 5, 2);
     }

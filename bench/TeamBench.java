@@ -55,7 +55,7 @@ public class TeamBench implements Callable<Integer> {
     @Option(names = "--rounds", description = "Ingest rounds per case (default: 3 full, 1 short).")
     Integer rounds;
 
-    @Option(names = "--heap", defaultValue = "-Xmx256m", description = "Heap option for each server (default ${DEFAULT-VALUE}).")
+    @Option(names = "--heap", defaultValue = "", description = "Heap option for each server (default: the launcher's, -Xmx256m).")
     String heap;
 
     @Option(names = "--out", description = "Where to write the results (default: bench/team-results.json for a full run,"
@@ -71,7 +71,7 @@ public class TeamBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!heap.startsWith("-X")) throw new CommandLine.ParameterException(new CommandLine(this), "--heap looks like -Xmx256m");
+        if (!heap.isEmpty() && !heap.startsWith("-X")) throw new CommandLine.ParameterException(new CommandLine(this), "--heap looks like -Xmx256m");
         var plan = quick ? TeamPlan.quick() : TeamPlan.full();
         if (rounds != null) plan = plan.withRounds(Math.max(1, rounds));
         var tree = Tree.find();
@@ -83,7 +83,9 @@ public class TeamBench implements Callable<Integer> {
         report.meta("mode", plan.mode());
         report.meta("rounds", plan.rounds());
         report.machine();
-        report.meta("our_jvm_options", heap + " --add-opens " + Launcher.ADD_OPENS);
+        var jvmOptions = new java.util.ArrayList<String>(Launcher.launcherOptions(tree));
+        if (!heap.isEmpty()) jvmOptions.add(heap); // a later -Xmx wins
+        report.meta("our_jvm_options", String.join(" ", jvmOptions));
         report.meta("commit", commit(tree));
         report.meta("load_average_at_start", loadAverage());
         System.err.println("teambench: " + plan.mode() + " run, work folder " + work);
@@ -92,7 +94,7 @@ public class TeamBench implements Callable<Integer> {
         var javaBin = ProcessHandle.current().info().command().orElse("java");
         report.meta("java", javaBin);
         System.err.println("teambench: starting a durable PostgreSQL cluster (.ci/postgres.sh, PG_DURABLE=1)");
-        var launcher = new TeamLauncher(javaBin, classpath, List.of(heap));
+        var launcher = new TeamLauncher(javaBin, classpath, jvmOptions);
         TeamCluster cluster;
         try {
             cluster = TeamCluster.start(tree);

@@ -36,7 +36,7 @@ final class TeamLauncher implements AutoCloseable {
         var cmd = new ArrayList<String>();
         cmd.add(javaBin);
         cmd.addAll(jvmOptions);
-        cmd.addAll(List.of("--add-opens", Launcher.ADD_OPENS, "-cp", classpath, "Watchtower",
+        cmd.addAll(List.of("-cp", classpath, "Watchtower",
                 "--port", String.valueOf(port), "--db", db, "--data-dir", dir.resolve("uvs").toString()));
         long t0 = System.nanoTime();
         var process = new ProcessBuilder(cmd).directory(dir.toFile())
