@@ -12,6 +12,7 @@ import watchtower.http.Request;
 import watchtower.http.Response;
 import watchtower.machines.SessionMachine;
 import watchtower.store.EventsStore;
+import watchtower.store.SearchText;
 import watchtower.store.SessionsStore;
 import watchtower.store.Store;
 import watchtower.store.Tx;

@@ -9,9 +9,11 @@ import java.util.Optional;
 /** The events table: append, dedupe by the hook's event id, and the queries the API makes. */
 public final class EventsStore {
     private final Db db;
+    private final SearchIndex searchIndex;
 
-    public EventsStore(Db db) {
+    EventsStore(Db db, SearchIndex searchIndex) {
         this.db = db;
+        this.searchIndex = searchIndex;
     }
 
     public record NewEvent(String sessionId, String eventType, String toolName, String command,
@@ -35,8 +37,7 @@ public final class EventsStore {
             if (!rs.next()) return Optional.empty();
             id = rs.getLong(1);
         }
-        Rows.bind(tx.prepared("INSERT INTO events_fts (rowid, text) VALUES (?, ?)"), id, e.searchText())
-                .executeUpdate();
+        searchIndex.later(id, e.searchText());
         return Optional.of(id);
     }
 
@@ -107,6 +108,7 @@ public final class EventsStore {
             });
         }
         if (indexed) {
+            searchIndex.catchUp();
             var phrase = "\"" + text.replace("\"", "\"\"") + "\"";
             return db.read(c -> {
                 try (var ps = c.prepareStatement("""

@@ -77,7 +77,7 @@ final class Migrations {
     private static final String BACKFILL_ACTIVITY =
             "UPDATE sessions SET activity_at = COALESCE(last_event_at, started_at)";
 
-    // Full-text search over what people look for in events (ingest fills it; see ingest/SearchText).
+    // Full-text search over what people look for in events (filled behind ingest; see SearchIndex).
     // Trigram: any substring of three or more characters matches, as a LIKE would, but indexed.
     // Contentless with delete support: the text lives only in the index, rows go with their events.
     static final String SEARCH_TABLE =

@@ -14,12 +14,14 @@ public final class Store implements AutoCloseable {
     private final EventsStore events;
     private final ApprovalsStore approvals;
     private final SettingsStore settings;
+    private final SearchIndex searchIndex; // SQLite only; PostgreSQL indexes the events row itself
 
     private Store(Db db, Consumer<Object> broadcaster) {
         this.db = db;
         this.writer = new Writer(db, 10_000, broadcaster);
         this.sessions = new SessionsStore(db);
-        this.events = new EventsStore(db);
+        this.searchIndex = db.dialect().separateSearchTable() ? new SearchIndex(db, writer) : null;
+        this.events = new EventsStore(db, searchIndex);
         this.approvals = new ApprovalsStore(db);
         this.settings = new SettingsStore(db);
     }
@@ -44,6 +46,7 @@ public final class Store implements AutoCloseable {
     /** Commits what is queued, then closes the connections. */
     @Override
     public void close() {
+        if (searchIndex != null) searchIndex.close(); // what it has not indexed yet, the next start does
         writer.close();
         db.close();
     }
