@@ -11,7 +11,8 @@ import java.util.concurrent.locks.LockSupport;
 final class Fanout {
     private Fanout() {}
 
-    record Spec(int clients, int perSecond, Duration duration, int maxEvents) {
+    /** {@code warmup}: the same traffic first, not timed (our JVM compiles the broadcast path meanwhile). */
+    record Spec(int clients, int perSecond, Duration warmup, Duration duration, int maxEvents) {
         int events() {
             return (int) Math.min(maxEvents, Math.max(1, perSecond * duration.toMillis() / 1000));
         }
@@ -30,6 +31,8 @@ final class Fanout {
             int ready = live.ready();
             probeUntilAllSubscribed(sender, live, ready, Duration.ofSeconds(15));
             String error = live.firstError();
+            int warmEvents = (int) (spec.perSecond() * spec.warmup().toMillis() / 1000);
+            if (warmEvents > 0) PacedPosts.send(sender, warmEvents, spec.perSecond(), spec.warmup(), "warm");
             var posts = PacedPosts.send(sender, spec.events(), spec.perSecond(), spec.duration());
             if (error == null) error = posts.error();
             int sent = posts.count();

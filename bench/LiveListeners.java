@@ -1,16 +1,17 @@
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -19,63 +20,57 @@ import java.util.concurrent.atomic.AtomicLong;
  * N dashboard-like WebSocket clients on GET /live (ours with the token header). Each waits for
  * its snapshot, then notes every event message whose command is {@code fan:<seq>} with the
  * nanoTime it arrived, and counts {@code probe} messages (used to know all are subscribed
- * before measuring). Uses java.net.http's WebSocket: a few selector threads serve all
- * clients, so 1,000 of them do not need 1,000 threads in this process.
+ * before measuring).
+ *
+ * <p>A minimal RFC 6455 client: blocking handshakes, then one selector thread reads every
+ * socket, parses frames (text, continuation, ping answered with pong, close) and stamps each
+ * read with its arrival time. The load generator shares the two cores with the server under
+ * test, so the clients must cost little: java.net.http's WebSocket, used before, spent more CPU
+ * receiving than either server spent sending, and its hand-offs between threads showed up in
+ * the latencies of both.
  */
 final class LiveListeners implements AutoCloseable {
-    private static final int CONNECTING_AT_ONCE = 32;
+    private static final int MAX_MESSAGE = 4 << 20;
 
-    private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
-        var t = new Thread(r, "ws-client");
-        t.setDaemon(true);
-        return t;
-    });
     private final List<Listener> listeners = new ArrayList<>();
-    private final List<WebSocket> sockets = new ArrayList<>();
+    private final Selector selector;
+    private final Thread reader;
     private final CountDownLatch snapshots;
     private final AtomicLong messages = new AtomicLong();
     private final AtomicLong eventMessages = new AtomicLong();
     private final AtomicInteger closed = new AtomicInteger();
     private final AtomicInteger probed = new AtomicInteger();
+    private volatile boolean closing;
     private String firstError;
 
-    private LiveListeners(int count) {
+    private LiveListeners(int count) throws IOException {
         this.snapshots = new CountDownLatch(count);
+        this.selector = Selector.open();
+        this.reader = new Thread(this::readLoop, "ws-clients");
+        this.reader.setDaemon(true);
     }
 
-    /** Connects {@code count} clients (32 handshakes at a time) and waits for their snapshots. */
+    /** Connects {@code count} clients one after another and waits for their snapshots. */
     static LiveListeners open(ServerProcess server, int count, Duration timeout) throws InterruptedException {
-        var live = new LiveListeners(count);
-        var clients = new HttpClient[] {newClient(live.executor), newClient(live.executor)};
-        var gate = new Semaphore(CONNECTING_AT_ONCE);
-        var futures = new ArrayList<CompletableFuture<WebSocket>>();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        for (int i = 0; i < count; i++) {
-            if (!gate.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) break;
-            var listener = live.new Listener();
-            live.listeners.add(listener);
-            var builder = clients[i % clients.length].newWebSocketBuilder().connectTimeout(Duration.ofSeconds(20));
-            if (server.token != null) builder.header("X-UVS-Token", server.token);
-            var f = builder.buildAsync(URI.create("ws://127.0.0.1:" + server.port + "/live"), listener)
-                    .whenComplete((ws, e) -> {
-                        gate.release();
-                        if (e != null) live.noteError(e.toString());
-                    });
-            futures.add(f);
+        LiveListeners live;
+        try {
+            live = new LiveListeners(count);
+        } catch (IOException e) {
+            throw new IllegalStateException("no selector: " + e);
         }
-        for (var f : futures) {
+        live.reader.start();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (int i = 0; i < count && System.nanoTime() < deadline; i++) {
+            var listener = live.new Listener();
             try {
-                live.sockets.add(f.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
-            } catch (Exception e) {
+                listener.connect(server, deadline);
+                live.listeners.add(listener);
+            } catch (IOException e) {
                 live.noteError("connect: " + e);
             }
         }
         live.snapshots.await(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         return live;
-    }
-
-    private static HttpClient newClient(ExecutorService executor) {
-        return HttpClient.newBuilder().executor(executor).connectTimeout(Duration.ofSeconds(20)).build();
     }
 
     int requested() {
@@ -84,7 +79,7 @@ final class LiveListeners implements AutoCloseable {
 
     /** Clients that received their snapshot. */
     int ready() {
-        return (int) (listeners.size() - snapshots.getCount());
+        return (int) listeners.stream().filter(l -> l.snapshotSeen).count();
     }
 
     int closedEarly() {
@@ -130,60 +125,171 @@ final class LiveListeners implements AutoCloseable {
         return all;
     }
 
-    @Override
-    public void close() {
-        for (var ws : sockets) {
-            ws.sendClose(WebSocket.NORMAL_CLOSURE, "bench done").whenComplete((w, e) -> ws.abort());
+    private void readLoop() {
+        var buffer = ByteBuffer.allocateDirect(256 * 1024);
+        while (!closing) {
+            try {
+                selector.select(100);
+                long now = System.nanoTime();
+                for (var it = selector.selectedKeys().iterator(); it.hasNext(); ) {
+                    var key = it.next();
+                    it.remove();
+                    var listener = (Listener) key.attachment();
+                    buffer.clear();
+                    int n;
+                    try {
+                        n = listener.channel.read(buffer);
+                    } catch (IOException e) {
+                        n = -1;
+                    }
+                    if (n < 0) {
+                        listener.gone(key, "connection closed by the server");
+                        continue;
+                    }
+                    buffer.flip();
+                    listener.received(buffer, now, key);
+                }
+            } catch (IOException | RuntimeException e) {
+                if (!closing) noteError("client reader: " + e);
+            }
         }
-        for (var ws : sockets) ws.abort();
-        executor.shutdownNow();
     }
 
-    private final class Listener implements WebSocket.Listener {
-        private final StringBuilder partial = new StringBuilder();
-        private boolean snapshotSeen;
+    @Override
+    public void close() {
+        closing = true;
+        selector.wakeup();
+        try {
+            reader.join(2_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (var l : listeners) l.closeQuietly();
+        try {
+            selector.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+    }
+
+    private final class Listener {
+        SocketChannel channel;
+        private byte[] pending = new byte[0];        // bytes of an incomplete frame, kept between reads
+        private final ByteArrayBuilder message = new ByteArrayBuilder(); // a fragmented message so far
+        private boolean goneAlready;
+        volatile boolean snapshotSeen;
         private boolean probeSeen;
         long[] seqs = new long[64];
         long[] arrivals = new long[64];
         int count;
 
-        @Override
-        public void onOpen(WebSocket ws) {
-            ws.request(1);
-        }
-
-        @Override
-        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-            long now = System.nanoTime();
-            partial.append(data);
-            if (last) {
-                var message = partial.toString();
-                partial.setLength(0);
-                handle(message, now);
+        void connect(ServerProcess server, long deadline) throws IOException {
+            channel = SocketChannel.open();
+            channel.socket().setTcpNoDelay(true);
+            channel.socket().connect(new InetSocketAddress("127.0.0.1", server.port),
+                    (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            var key = new byte[16];
+            ThreadLocalRandom.current().nextBytes(key);
+            var request = "GET /live HTTP/1.1\r\nHost: 127.0.0.1:" + server.port + "\r\nUpgrade: websocket\r\n"
+                    + "Connection: Upgrade\r\nSec-WebSocket-Key: " + Base64.getEncoder().encodeToString(key) + "\r\n"
+                    + "Sec-WebSocket-Version: 13\r\n" + (server.token != null ? "X-UVS-Token: " + server.token + "\r\n" : "")
+                    + "\r\n";
+            write(ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII)));
+            // read the response head (through the socket's stream, which honours a read timeout);
+            // what follows it, often the snapshot, is the first frame data
+            channel.socket().setSoTimeout(20_000);
+            var stream = channel.socket().getInputStream();
+            var head = ByteBuffer.allocate(8192);
+            int end;
+            while ((end = headEnd(head)) < 0) {
+                int n = head.hasRemaining() ? stream.read(head.array(), head.position(), head.remaining()) : -1;
+                if (n < 0) throw new IOException("no upgrade response");
+                head.position(head.position() + n);
             }
-            ws.request(1);
-            return null;
+            var status = new String(head.array(), 0, Math.min(end, 12), StandardCharsets.US_ASCII);
+            if (!status.startsWith("HTTP/1.1 101")) throw new IOException("upgrade refused: " + status.trim());
+            // frames that came with the head (often the snapshot) first, before the reader sees this socket
+            received(ByteBuffer.wrap(head.array(), end, head.position() - end), System.nanoTime(), null);
+            channel.configureBlocking(false);
+            channel.register(selector, SelectionKey.OP_READ, this);
+            selector.wakeup();
         }
 
-        private void handle(String message, long now) {
+        private static int headEnd(ByteBuffer head) {
+            var a = head.array();
+            for (int i = 3; i < head.position(); i++) {
+                if (a[i - 3] == '\r' && a[i - 2] == '\n' && a[i - 1] == '\r' && a[i] == '\n') return i + 1;
+            }
+            return -1;
+        }
+
+        /** Parses every whole frame in {@code pending + data}; keeps the rest for the next read. */
+        synchronized void received(ByteBuffer data, long now, SelectionKey key) {
+            ByteBuffer in;
+            if (pending.length == 0) {
+                in = data;
+            } else {
+                in = ByteBuffer.allocate(pending.length + data.remaining()).put(pending).put(data).flip();
+            }
+            while (in.remaining() >= 2) {
+                int start = in.position();
+                int b0 = in.get() & 0xFF;
+                int b1 = in.get() & 0xFF;
+                long length = b1 & 0x7F;
+                if (length == 126) {
+                    if (in.remaining() < 2) { in.position(start); break; }
+                    length = in.getShort() & 0xFFFF;
+                } else if (length == 127) {
+                    if (in.remaining() < 8) { in.position(start); break; }
+                    length = in.getLong();
+                }
+                if ((b1 & 0x80) != 0 || length > MAX_MESSAGE) {
+                    noteError("server frame masked or too long");
+                    gone(key, null);
+                    return;
+                }
+                if (in.remaining() < length) { in.position(start); break; }
+                var payload = new byte[(int) length];
+                in.get(payload);
+                frame(b0, payload, now, key);
+            }
+            pending = new byte[in.remaining()];
+            in.get(pending);
+        }
+
+        private void frame(int b0, byte[] payload, long now, SelectionKey key) {
+            int opcode = b0 & 0x0F;
+            boolean fin = (b0 & 0x80) != 0;
+            switch (opcode) {
+                case 0x1, 0x0 -> {
+                    message.append(payload);
+                    if (fin) handle(message.takeString(), now);
+                }
+                case 0x8 -> gone(key, null);
+                case 0x9 -> control(0xA, payload); // ping: answer pong with the same payload
+                default -> { } // pong, binary: not expected, ignored
+            }
+        }
+
+        private void handle(String text, long now) {
             messages.incrementAndGet();
             if (!snapshotSeen) {
-                if (message.contains("\"snapshot\"")) {
+                if (text.contains("\"snapshot\"")) {
                     snapshotSeen = true;
                     snapshots.countDown();
                 }
                 return;
             }
             // ours writes compact JSON, the reference Python's json.dumps puts a space after the colon
-            if (message.contains("\"type\":\"event\"") || message.contains("\"type\": \"event\"")) {
+            if (text.contains("\"type\":\"event\"") || text.contains("\"type\": \"event\"")) {
                 eventMessages.incrementAndGet();
             }
-            int at = message.indexOf("fan:");
+            int at = text.indexOf("fan:");
             if (at >= 0) {
                 int end = at + 4;
-                while (end < message.length() && Character.isDigit(message.charAt(end))) end++;
-                if (end > at + 4) record(Long.parseLong(message.substring(at + 4, end)), now);
-            } else if (!probeSeen && message.contains("probe")) {
+                while (end < text.length() && Character.isDigit(text.charAt(end))) end++;
+                if (end > at + 4) record(Long.parseLong(text.substring(at + 4, end)), now);
+            } else if (!probeSeen && text.contains("probe")) {
                 probeSeen = true;
                 probed.incrementAndGet();
             }
@@ -193,7 +299,7 @@ final class LiveListeners implements AutoCloseable {
             return count;
         }
 
-        private synchronized void record(long seq, long now) {
+        private void record(long seq, long now) {
             if (count == seqs.length) {
                 seqs = Arrays.copyOf(seqs, count * 2);
                 arrivals = Arrays.copyOf(arrivals, count * 2);
@@ -203,16 +309,64 @@ final class LiveListeners implements AutoCloseable {
             count++;
         }
 
-        @Override
-        public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
-            closed.incrementAndGet();
-            return null;
+        /** A masked control frame (clients must mask); small enough to go out in one write. */
+        private void control(int opcode, byte[] payload) {
+            var frame = ByteBuffer.allocate(6 + payload.length);
+            frame.put((byte) (0x80 | opcode)).put((byte) (0x80 | payload.length));
+            var mask = new byte[4];
+            ThreadLocalRandom.current().nextBytes(mask);
+            frame.put(mask);
+            for (int i = 0; i < payload.length; i++) frame.put((byte) (payload[i] ^ mask[i & 3]));
+            try {
+                write(frame.flip());
+            } catch (IOException e) {
+                noteError("pong: " + e);
+            }
         }
 
-        @Override
-        public void onError(WebSocket ws, Throwable error) {
-            closed.incrementAndGet();
-            noteError("socket: " + error);
+        private void write(ByteBuffer bytes) throws IOException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (bytes.hasRemaining()) {
+                if (channel.write(bytes) == 0 && System.nanoTime() > deadline) throw new IOException("write stalled");
+            }
+        }
+
+        void gone(SelectionKey key, String why) {
+            if (key != null) key.cancel();
+            if (!goneAlready && !closing) {
+                goneAlready = true;
+                closed.incrementAndGet();
+                if (why != null) noteError("socket: " + why);
+            }
+            closeQuietly();
+        }
+
+        void closeQuietly() {
+            if (channel == null || !channel.isOpen()) return;
+            try {
+                if (!goneAlready) control(0x8, new byte[] {0x03, (byte) 0xE8}); // 1000, normal closure
+                channel.close();
+            } catch (IOException | RuntimeException ignored) {
+                // closing anyway
+            }
+        }
+    }
+
+    /** A growable byte array for a message split over continuation frames. */
+    private static final class ByteArrayBuilder {
+        private byte[] bytes = new byte[512];
+        private int size;
+
+        void append(byte[] more) {
+            if (size + more.length > bytes.length) bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + more.length));
+            System.arraycopy(more, 0, bytes, size, more.length);
+            size += more.length;
+        }
+
+        String takeString() {
+            var s = new String(bytes, 0, size, StandardCharsets.UTF_8);
+            size = 0;
+            return s;
         }
     }
 }

@@ -14,6 +14,14 @@ final class PacedPosts {
     record Sent(long[] sentAt, int count, double perSecond, String error) {}
 
     static Sent send(RawHttp sender, int n, int perSecond, Duration planned) throws IOException {
+        return send(sender, n, perSecond, planned, "fan");
+    }
+
+    /**
+     * As above, each event's command {@code <tag>:<i>}: the listeners time only "fan", so another
+     * tag sends the same traffic uncounted (a warm-up).
+     */
+    static Sent send(RawHttp sender, int n, int perSecond, Duration planned, String tag) throws IOException {
         var sentAt = new long[n];
         long period = 1_000_000_000L / perSecond;
         long start = System.nanoTime();
@@ -24,7 +32,7 @@ final class PacedPosts {
             long due = start + i * period;
             for (long wait; (wait = due - System.nanoTime()) > 0; ) LockSupport.parkNanos(wait);
             long t = System.nanoTime();
-            var reply = sender.post("/events", Payloads.event("fan-" + i, "fanout", "PreToolUse", "fan:" + i));
+            var reply = sender.post("/events", Payloads.event(tag + "-" + i, "fanout", "PreToolUse", tag + ":" + i));
             if (reply.status() == 200) {
                 sentAt[i] = t;
                 count++;

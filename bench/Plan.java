@@ -16,7 +16,7 @@ record Plan(String mode, int rounds,
             int startupRuns, int jbangStartupRuns) {
 
     static Plan full() {
-        var warm = Duration.ofSeconds(2);
+        var warm = Duration.ofSeconds(15); // our JVM reaches steady speed after ~15 s of load on two cores (C2)
         var window = Duration.ofSeconds(6);
         long max = 400_000;
         int prime = 500;
@@ -27,9 +27,9 @@ record Plan(String mode, int rounds,
                         new IngestLoad.Spec(1, false, prime, warm, window, max),
                         new IngestLoad.Spec(8, false, prime, warm, window, max)),
                 100,
-                List.of(new Fanout.Spec(10, 200, Duration.ofSeconds(10), 2_000),
-                        new Fanout.Spec(100, 200, Duration.ofSeconds(10), 2_000),
-                        new Fanout.Spec(1_000, 20, Duration.ofSeconds(10), 200)),
+                List.of(new Fanout.Spec(10, 200, Duration.ofSeconds(5), Duration.ofSeconds(10), 2_000),
+                        new Fanout.Spec(100, 200, Duration.ofSeconds(5), Duration.ofSeconds(10), 2_000),
+                        new Fanout.Spec(1_000, 20, Duration.ofSeconds(5), Duration.ofSeconds(10), 200)),
                 Duration.ofSeconds(120),
                 5, 50,
                 List.of(new DataSet.Shape("50s-1m", 50, 1_000_000),
@@ -51,8 +51,8 @@ record Plan(String mode, int rounds,
                         new IngestLoad.Spec(32, true, prime, warm, window, max),
                         new IngestLoad.Spec(8, false, prime, warm, window, max)),
                 10,
-                List.of(new Fanout.Spec(10, 100, Duration.ofSeconds(1), 100),
-                        new Fanout.Spec(50, 50, Duration.ofSeconds(1), 50)),
+                List.of(new Fanout.Spec(10, 100, Duration.ZERO, Duration.ofSeconds(1), 100),
+                        new Fanout.Spec(50, 50, Duration.ZERO, Duration.ofSeconds(1), 50)),
                 Duration.ofSeconds(30),
                 1, 50,
                 List.of(new DataSet.Shape("200s-20k", 200, 20_000)),
