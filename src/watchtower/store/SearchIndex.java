@@ -16,8 +16,8 @@ import watchtower.core.Threads;
  * else to keep, and nothing lost in a crash (the next start goes on from there). The text is
  * computed at ingest and kept until indexed; after a restart it is computed again from the
  * stored payload. A search catches up first, so it finds every event acknowledged before it,
- * unless more than {@link #SEARCH_WAITS_AT_MOST} events are waiting (a large history being
- * indexed after an upgrade): then it answers from what is indexed so far rather than wait.
+ * unless more than {@link #SEARCH_WAITS_AT_MOST} events are waiting (after a crash of a busy
+ * server) or the writer cannot take the batch: then it answers from what is indexed so far.
  */
 public final class SearchIndex implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("watchtower.store");
@@ -45,14 +45,18 @@ public final class SearchIndex implements AutoCloseable {
 
     /** Called in the write that stores event {@code id}: index it soon with this text. */
     void later(long id, String text) {
-        if (texts.size() < MAX_KEPT_TEXTS) texts.put(id, text);
+        if (id - indexed.get() < MAX_KEPT_TEXTS) texts.put(id, text); // bounded by distance: size() walks the map
         written.accumulateAndGet(id, Math::max);
     }
 
     /** Before a search: index what is waiting, unless that is a large backlog. */
     public void catchUp() {
-        while (written.get() > indexed.get() && written.get() - indexed.get() <= SEARCH_WAITS_AT_MOST) {
-            if (indexBatch() == 0) return;
+        try {
+            while (written.get() > indexed.get() && written.get() - indexed.get() <= SEARCH_WAITS_AT_MOST) {
+                if (indexBatch() == 0) return;
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "search index: searching what is indexed so far: " + e.getMessage());
         }
     }
 
@@ -64,7 +68,6 @@ public final class SearchIndex implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) { // the writer is busy, stopping, or the disk failed
-
                 LOG.log(System.Logger.Level.WARNING, "search index: will try again: " + e.getMessage());
                 try {
                     Thread.sleep(1_000);
