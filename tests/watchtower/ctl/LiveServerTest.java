@@ -4,31 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static watchtower.testing.Api.obj;
 
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import watchtower.testing.TestServer;
 
 /** tail and events -f against the real server's /live (WebSocket): what is posted shows up. */
-class LiveServerTest {
-    @TempDir
-    Path dir;
-    TestServer server;
-    CtlEnv env;
-
-    @BeforeEach
-    void start() throws Exception {
-        server = TestServer.start(dir);
-        env = Ctl.env(dir, server.url(), dir.resolve("uvs"));
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
-
+class LiveServerTest extends RealServerFixture {
     @Test
     void tailShowsPostedEventsAndApprovals() throws Exception {
         try (var tail = new Background(env, "tail")) {

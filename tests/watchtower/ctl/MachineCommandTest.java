@@ -5,32 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static watchtower.testing.Api.obj;
 
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import watchtower.testing.Api;
-import watchtower.testing.TestServer;
 
 /** `wtctl machine add|ls|rm` against a real server. */
-class MachineCommandTest {
-    @TempDir
-    Path dir;
-    TestServer server;
-    CtlEnv env;
-
-    @BeforeEach
-    void start() throws Exception {
-        server = TestServer.start(dir);
-        env = Ctl.env(dir, server.url(), dir.resolve("uvs"));
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
-
+class MachineCommandTest extends RealServerFixture {
     @Test
     void addPrintsTheTwoLinesToSetAndTheTokenWorksForIngest() {
         var r = Ctl.run(env, "machine", "add", "laptop", "--server-url", "http://10.0.0.5:4200/");

@@ -4,31 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static watchtower.testing.Api.obj;
 
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import watchtower.testing.Api;
-import watchtower.testing.TestServer;
 
-class ShowAndEventsTest {
-    @TempDir
-    Path dir;
-    TestServer server;
-    CtlEnv env;
-
-    @BeforeEach
-    void start() throws Exception {
-        server = TestServer.start(dir);
-        env = Ctl.env(dir, server.url(), dir.resolve("uvs"));
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
-
+class ShowAndEventsTest extends RealServerFixture {
     @Test
     void showFindsASessionByUniquePrefix() {
         post(obj("session_id", "3f2a9c1e0b7d", "session_name", "parser", "cwd", "/src/p", "event_type", "PreToolUse",

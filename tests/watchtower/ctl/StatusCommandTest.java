@@ -5,31 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static watchtower.testing.Api.obj;
 
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import watchtower.testing.Api;
-import watchtower.testing.TestServer;
 
-class StatusCommandTest {
-    @TempDir
-    Path dir;
-    TestServer server;
-    CtlEnv env;
-
-    @BeforeEach
-    void start() throws Exception {
-        server = TestServer.start(dir);
-        env = Ctl.env(dir, server.url(), dir.resolve("uvs"));
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
-
+class StatusCommandTest extends RealServerFixture {
     @Test
     void lsListsLiveSessionsWithTheirPendingApproval() {
         event("aaaa1111bbbb", "refactor parser", "PreToolUse", "Bash");
