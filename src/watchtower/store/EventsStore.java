@@ -107,19 +107,7 @@ public final class EventsStore {
                 }
             });
         }
-        if (indexed) {
-            searchIndex.catchUp();
-            var phrase = "\"" + text.replace("\"", "\"\"") + "\"";
-            return db.read(c -> {
-                try (var ps = c.prepareStatement("""
-                        SELECT e.id, e.session_id, e.event_type, e.tool_name, e.command, e.created_at
-                        FROM events_fts f JOIN events e ON e.id = f.rowid
-                        WHERE events_fts MATCH ? AND (CAST(? AS text) IS NULL OR e.session_id = ?)
-                        ORDER BY f.rowid DESC LIMIT ?""")) {
-                    return Rows.all(Rows.bind(ps, phrase, sessionId, sessionId, limit));
-                }
-            });
-        }
+        if (indexed) return searchIndex.search(text, sessionId, limit);
         var sql = """
                 SELECT id, session_id, event_type, tool_name, command, created_at
                 FROM events

@@ -14,7 +14,7 @@ import java.util.Set;
 final class Migrations {
     private Migrations() {}
 
-    static final int LATEST = 4;
+    static final int LATEST = 5;
 
     private static final List<String> REFERENCE_SCHEMA = List.of("""
             CREATE TABLE IF NOT EXISTS sessions (
@@ -77,22 +77,6 @@ final class Migrations {
     private static final String BACKFILL_ACTIVITY =
             "UPDATE sessions SET activity_at = COALESCE(last_event_at, started_at)";
 
-    // Full-text search over what people look for in events (filled behind ingest; see SearchIndex).
-    // Trigram: any substring of three or more characters matches, as a LIKE would, but indexed.
-    // Contentless with delete support: the text lives only in the index, rows go with their events.
-    static final String SEARCH_TABLE =
-            "CREATE VIRTUAL TABLE IF NOT EXISTS events_fts USING fts5(text, content='', contentless_delete=1, tokenize='trigram')";
-    private static final String BACKFILL_SEARCH = """
-            INSERT INTO events_fts (rowid, text)
-            SELECT id, substr(COALESCE(event_type, '') || char(10) || COALESCE(tool_name, '') || char(10) || COALESCE(command, '')
-                   || CASE WHEN json_valid(payload) THEN
-                        char(10) || COALESCE(json_extract(payload, '$.tool_input.file_path'), '')
-                        || char(10) || COALESCE(json_extract(payload, '$.tool_input.description'), '')
-                        || char(10) || COALESCE(json_extract(payload, '$.prompt'), '')
-                        || char(10) || COALESCE(json_extract(payload, '$.message'), '')
-                      ELSE '' END, 1, 4096)
-            FROM events""";
-
     // Team mode: machines that run agents and post with their own token (the hash is stored, never
     // the token), and which machine each session runs on (null: this server's own machine).
     static final String MACHINES_TABLE = """
@@ -122,14 +106,13 @@ final class Migrations {
                 st.execute(BACKFILL_COUNTERS);
                 st.execute(BACKFILL_ACTIVITY);
             }
-            if (version < 3) {
-                st.execute(SEARCH_TABLE);
-                st.execute(BACKFILL_SEARCH);
-            }
             if (version < 4) {
                 st.execute(MACHINES_TABLE);
                 addMissing(c, MACHINE_COLUMNS);
             }
+            // version 3 built full-text search in this file; version 5 moved it to a file of its own
+            // (SearchIndex), which fills itself in the background, so there is nothing to build here
+            if (version < 5) st.execute("DROP TABLE IF EXISTS events_fts");
             st.execute("PRAGMA user_version = " + LATEST);
             c.commit();
         } catch (SQLException e) {

@@ -13,6 +13,9 @@ import java.util.List;
 final class PostgresSchema {
     private PostgresSchema() {}
 
+    /** Kept apart from SQLite's: its version 5 only moved SQLite's search index to its own file. */
+    static final int VERSION = 4;
+
     private static final long MIGRATION_LOCK = 0x5741_5443_4854_5752L; // "WATCHTWR"
     private static final String NOW = "(to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'))";
 
@@ -61,15 +64,15 @@ final class PostgresSchema {
             try (var rs = st.executeQuery("SELECT max(version) FROM watchtower_schema")) {
                 if (rs.next()) version = rs.getInt(1);
             }
-            if (version > Migrations.LATEST) {
+            if (version > VERSION) {
                 throw new SQLException("database schema version " + version + " is newer than this Watchtower ("
-                        + Migrations.LATEST + "); upgrade Watchtower");
+                        + VERSION + "); upgrade Watchtower");
             }
-            if (version < Migrations.LATEST) {
+            if (version < VERSION) {
                 for (var sql : TABLES) st.execute(sql);
                 searchIndex(c);
                 st.execute("DELETE FROM watchtower_schema");
-                st.execute("INSERT INTO watchtower_schema (version) VALUES (" + Migrations.LATEST + ")");
+                st.execute("INSERT INTO watchtower_schema (version) VALUES (" + VERSION + ")");
             }
             c.commit();
         } catch (SQLException e) {

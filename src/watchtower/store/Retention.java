@@ -40,15 +40,15 @@ public final class Retention implements AutoCloseable {
         long removed = 0;
         while (true) {
             int n = store.writer().execute(tx -> {
-                if (store.db().dialect().separateSearchTable()) {
-                    try (var fts = tx.connection().prepareStatement(
-                            "DELETE FROM events_fts WHERE rowid IN (SELECT id FROM events WHERE created_at < ? ORDER BY id LIMIT ?)")) {
-                        Rows.bind(fts, cutoff, BATCH).executeUpdate();
-                    }
-                }
                 try (var ps = tx.connection().prepareStatement(
-                        "DELETE FROM events WHERE id IN (SELECT id FROM events WHERE created_at < ? ORDER BY id LIMIT ?)")) {
-                    return Rows.bind(ps, cutoff, BATCH).executeUpdate();
+                        "DELETE FROM events WHERE id IN (SELECT id FROM events WHERE created_at < ? ORDER BY id LIMIT ?) RETURNING id")) {
+                    var ids = new java.util.ArrayList<Long>();
+                    try (var rs = Rows.bind(ps, cutoff, BATCH).executeQuery()) {
+                        while (rs.next()) ids.add(rs.getLong(1));
+                    }
+                    var index = store.searchIndex();
+                    if (index != null) tx.afterCommit(() -> index.forget(ids));
+                    return ids.size();
                 }
             });
             removed += n;

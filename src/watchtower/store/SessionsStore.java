@@ -11,9 +11,11 @@ import watchtower.core.Time;
 /** The sessions table. Counters (tool_calls, last_event_at) are kept on write, so listing never scans events. */
 public final class SessionsStore {
     private final Db db;
+    private final SearchIndex searchIndex; // null on PostgreSQL
 
-    public SessionsStore(Db db) {
+    SessionsStore(Db db, SearchIndex searchIndex) {
         this.db = db;
+        this.searchIndex = searchIndex;
     }
 
     /** Fields an event or a registration may set; null never overwrites a stored value. */
@@ -127,16 +129,14 @@ public final class SessionsStore {
     }
 
     public boolean delete(Tx tx, String id) throws SQLException {
-        if (db.dialect().separateSearchTable()) {
-            try (var f = tx.connection().prepareStatement(
-                    "DELETE FROM events_fts WHERE rowid IN (SELECT id FROM events WHERE session_id = ?)")) {
-                Rows.bind(f, id).executeUpdate();
-            }
-        }
-        try (var c = tx.connection().prepareStatement("DELETE FROM events WHERE session_id = ?");
+        try (var c = tx.connection().prepareStatement("DELETE FROM events WHERE session_id = ? RETURNING id");
              var a = tx.connection().prepareStatement("DELETE FROM approvals WHERE session_id = ?");
              var s = tx.connection().prepareStatement("DELETE FROM sessions WHERE id = ?")) {
-            Rows.bind(c, id).executeUpdate();
+            var ids = new java.util.ArrayList<Long>();
+            try (var rs = Rows.bind(c, id).executeQuery()) {
+                while (rs.next()) ids.add(rs.getLong(1));
+            }
+            if (searchIndex != null) tx.afterCommit(() -> searchIndex.forget(ids));
             Rows.bind(a, id).executeUpdate();
             return Rows.bind(s, id).executeUpdate() > 0;
         }
@@ -144,7 +144,12 @@ public final class SessionsStore {
 
     public int deleteAll(Tx tx) throws SQLException {
         try (var st = tx.connection().createStatement()) {
-            if (db.dialect().separateSearchTable()) st.executeUpdate("DELETE FROM events_fts");
+            if (searchIndex != null) {
+                try (var rs = st.executeQuery("SELECT COALESCE(max(id), 0) FROM events")) {
+                    long last = rs.next() ? rs.getLong(1) : 0;
+                    tx.afterCommit(() -> searchIndex.forgetThrough(last));
+                }
+            }
             st.executeUpdate("DELETE FROM events");
             st.executeUpdate("DELETE FROM approvals");
             return st.executeUpdate("DELETE FROM sessions");

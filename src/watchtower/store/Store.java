@@ -14,13 +14,13 @@ public final class Store implements AutoCloseable {
     private final EventsStore events;
     private final ApprovalsStore approvals;
     private final SettingsStore settings;
-    private final SearchIndex searchIndex; // SQLite only; PostgreSQL indexes the events row itself
+    private final SearchIndex searchIndex; // SQLite only (its own file); PostgreSQL indexes the events row itself
 
-    private Store(Db db, Consumer<Object> broadcaster) {
+    private Store(Db db, Consumer<Object> broadcaster) throws SQLException {
         this.db = db;
+        this.searchIndex = db.target() instanceof DbTarget.SqliteFile f ? new SearchIndex(db, f.file()) : null;
         this.writer = new Writer(db, 10_000, broadcaster);
-        this.sessions = new SessionsStore(db);
-        this.searchIndex = db.dialect().separateSearchTable() ? new SearchIndex(db, writer) : null;
+        this.sessions = new SessionsStore(db, searchIndex);
         this.events = new EventsStore(db, searchIndex);
         this.approvals = new ApprovalsStore(db);
         this.settings = new SettingsStore(db);
@@ -33,7 +33,13 @@ public final class Store implements AutoCloseable {
 
     /** Opens (creating or migrating) the SQLite file or PostgreSQL database. */
     public static Store open(DbTarget target, Consumer<Object> broadcaster) throws SQLException, IOException {
-        return new Store(Db.open(target, 4), broadcaster);
+        var db = Db.open(target, 4);
+        try {
+            return new Store(db, broadcaster);
+        } catch (SQLException | RuntimeException e) {
+            db.close();
+            throw e;
+        }
     }
 
     public Writer writer() { return writer; }
@@ -42,6 +48,7 @@ public final class Store implements AutoCloseable {
     public ApprovalsStore approvals() { return approvals; }
     public SettingsStore settings() { return settings; }
     public Db db() { return db; }
+    SearchIndex searchIndex() { return searchIndex; } // null on PostgreSQL
 
     /** Commits what is queued, then closes the connections. */
     @Override

@@ -8,13 +8,14 @@ import java.util.List;
 
 /**
  * What a write operation sees: the write connection, inside a savepoint of the current group
- * commit, and a list of messages to broadcast once (and only if) the group is committed.
+ * commit, and what to do and broadcast once (and only if) the group is committed.
  * Hot statements come from {@link #prepared}, compiled once per writer rather than per event.
  */
 public final class Tx {
     private final Connection connection;
     private final Statements statements;
     private final List<Object> broadcasts = new ArrayList<>();
+    private final List<Runnable> afterCommit = new ArrayList<>();
 
     Tx(Connection connection, Statements statements) {
         this.connection = connection;
@@ -36,5 +37,12 @@ public final class Tx {
         broadcasts.add(message);
     }
 
+    /** Runs {@code action} on the writer once (and only if) the group is committed, before its broadcasts. */
+    void afterCommit(Runnable action) {
+        afterCommit.add(action);
+    }
+
     List<Object> broadcasts() { return broadcasts; }
+
+    List<Runnable> afterCommitActions() { return afterCommit; }
 }

@@ -177,6 +177,13 @@ public final class Writer implements AutoCloseable {
         for (int i = 0; i < group.size(); i++) {
             complete(group.get(i), results[i], failures[i]);
             if (failures[i] == null) {
+                for (var action : txs[i].afterCommitActions()) {
+                    try {
+                        action.run();
+                    } catch (RuntimeException e) {
+                        LOG.log(System.Logger.Level.WARNING, "after-commit action failed: " + e);
+                    }
+                }
                 for (var message : txs[i].broadcasts()) {
                     try {
                         broadcaster.accept(message);

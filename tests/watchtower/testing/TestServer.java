@@ -50,6 +50,11 @@ public final class TestServer implements AutoCloseable {
         return java.sql.DriverManager.getConnection("jdbc:sqlite:" + dbFile());
     }
 
+    /** SQLite's search index, a file of its own beside the database (SearchIndex). */
+    public java.sql.Connection searchJdbc() throws SQLException {
+        return java.sql.DriverManager.getConnection("jdbc:sqlite:" + watchtower.store.SearchIndex.fileFor(dbFile()));
+    }
+
     /** The SQLite file; tests that read it directly call {@link TestDb#assumeSqlite} first. */
     public Path dbFile() {
         if (server.config().db() instanceof DbTarget.SqliteFile f) return f.file();
