@@ -37,7 +37,7 @@ public final class EventsStore {
             if (!rs.next()) return Optional.empty();
             id = rs.getLong(1);
         }
-        searchIndex.later(id, e.searchText());
+        searchIndex.later(tx, id, e.searchText());
         return Optional.of(id);
     }
 

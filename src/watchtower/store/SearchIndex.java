@@ -53,7 +53,7 @@ public final class SearchIndex implements AutoCloseable {
     private final ConcurrentSkipListMap<Long, String> texts = new ConcurrentSkipListMap<>();
     private final ConcurrentLinkedQueue<Long> forgotten = new ConcurrentLinkedQueue<>();
     private final AtomicLong forgetThrough = new AtomicLong();  // every id up to here is gone
-    private final AtomicLong written = new AtomicLong();        // highest event id written, committed or not
+    private final AtomicLong written = new AtomicLong();        // highest event id committed
     private volatile long through;                              // highest event id in the index
     private final Thread thread;
     private volatile boolean running = true;
@@ -124,10 +124,19 @@ public final class SearchIndex implements AutoCloseable {
         forgetThrough.set(span[1] - 1); // rows a crash left behind for events pruned since
     }
 
-    /** Called in the write that stores event {@code id}: index it soon with this text. */
-    void later(long id, String text) {
+    /**
+     * Called in the write that stores event {@code id}: index it soon with this text. The event
+     * counts as written once its write commits, before the caller hears of it, so a search after
+     * the acknowledgement catches up on it, and a write rolled back leaves no backlog behind.
+     */
+    void later(Tx tx, long id, String text) {
         if (id - through < MAX_KEPT_TEXTS) texts.put(id, text); // bounded by distance: size() walks the map
-        written.accumulateAndGet(id, Math::max);
+        tx.afterCommit(() -> written.accumulateAndGet(id, Math::max));
+    }
+
+    /** Committed events the index has not taken in yet. */
+    long backlog() {
+        return Math.max(0, written.get() - through);
     }
 
     /** After a delete committed: drop these events from the index. */

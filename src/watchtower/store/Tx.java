@@ -37,7 +37,7 @@ public final class Tx {
         broadcasts.add(message);
     }
 
-    /** Runs {@code action} on the writer once (and only if) the group is committed, before its broadcasts. */
+    /** Runs {@code action} on the writer once (and only if) the group is committed, before its caller hears of it. */
     void afterCommit(Runnable action) {
         afterCommit.add(action);
     }

@@ -17,8 +17,9 @@ import watchtower.http.ApiError;
 /**
  * The only thread that writes. Requests queue operations; the thread drains up to
  * {@link #MAX_GROUP} of them into one transaction (group commit), each in its own savepoint so
- * one failing request rolls back alone, commits, completes each caller's future, then hands
- * the group's broadcasts to the listener in commit order. An acknowledged write is committed.
+ * one failing request rolls back alone, commits, runs each write's after-commit actions,
+ * completes each caller's future, then hands the group's broadcasts to the listener in commit
+ * order. An acknowledged write is committed.
  * A group of one needs no savepoint: rolling back its transaction rolls back just that write.
  *
  * <p>On PostgreSQL other instances' writers work on the same rows at the same time. An operation
@@ -174,22 +175,26 @@ public final class Writer implements AutoCloseable {
                 LOG.log(System.Logger.Level.WARNING, "restoring autocommit: " + e);
             }
         }
+        // what a commit makes true (the search index may take the events) before anyone hears of it,
+        // then every caller, then the live messages, in commit order: callers never wait on fan-out
         for (int i = 0; i < group.size(); i++) {
-            complete(group.get(i), results[i], failures[i]);
-            if (failures[i] == null) {
-                for (var action : txs[i].afterCommitActions()) {
-                    try {
-                        action.run();
-                    } catch (RuntimeException e) {
-                        LOG.log(System.Logger.Level.WARNING, "after-commit action failed: " + e);
-                    }
+            if (failures[i] != null) continue;
+            for (var action : txs[i].afterCommitActions()) {
+                try {
+                    action.run();
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "after-commit action failed: " + e);
                 }
-                for (var message : txs[i].broadcasts()) {
-                    try {
-                        broadcaster.accept(message);
-                    } catch (RuntimeException e) {
-                        LOG.log(System.Logger.Level.WARNING, "broadcast failed: " + e);
-                    }
+            }
+        }
+        for (int i = 0; i < group.size(); i++) complete(group.get(i), results[i], failures[i]);
+        for (int i = 0; i < group.size(); i++) {
+            if (failures[i] != null) continue;
+            for (var message : txs[i].broadcasts()) {
+                try {
+                    broadcaster.accept(message);
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "broadcast failed: " + e);
                 }
             }
         }
