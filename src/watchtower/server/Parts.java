@@ -18,4 +18,4 @@ import watchtower.settings.SettingsApi;
 record Parts(EventsApi events, SessionRegistration registration, SessionUpdatesApi updates,
              ApprovalsApi approvalsApi, SessionsApi sessions, SessionFiles files, SettingsApi settings,
              AuthApi auth, StaticFiles staticFiles, ClaudeHookApi claudeHooks, ControlApi control,
-             MachinesApi machines, AgentApi agent) {}
+             MachinesApi machines, AgentApi agent, HealthApi health) {}

@@ -5,7 +5,6 @@ import static watchtower.http.Access.INGEST;
 import static watchtower.http.Access.OPEN;
 import static watchtower.http.Access.READ;
 
-import java.util.Map;
 import watchtower.http.Router;
 
 /** The whole HTTP API on one page: path, who may call it, and the handler. */
@@ -58,7 +57,7 @@ final class Routes {
         r.post("/agent/results", INGEST, p.agent()::results);
 
         // health and the dashboard
-        r.get("/health", OPEN, (req, res) -> res.json(200, Map.of("status", "ok", "version", Version.VALUE)));
+        r.get("/health", OPEN, p.health()::get);
         r.fallbackGet(path -> path.equals("/") || path.equals("/index.html") || path.startsWith("/static/"),
                 p.staticFiles());
     }

@@ -101,7 +101,7 @@ public final class Server implements AutoCloseable {
                     new SessionFiles(store), new SettingsApi(store), new AuthApi(secret),
                     StaticFiles.of(config.staticDir()),
                     new ClaudeHookApi(store, events, approvals, held, new SessionMetadata(), tokens), control,
-                    new MachinesApi(machines), new AgentApi(agents, watchtower.http.Request::machine));
+                    new MachinesApi(machines), new AgentApi(agents, watchtower.http.Request::machine), new HealthApi(store));
             closeables.add(new Retention(store, config.retainDays()).start(java.time.Duration.ofHours(1)));
             team.start(held, agents, live::publishJson);
             closeables.add(team);

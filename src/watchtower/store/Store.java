@@ -50,6 +50,11 @@ public final class Store implements AutoCloseable {
     public Db db() { return db; }
     SearchIndex searchIndex() { return searchIndex; } // null on PostgreSQL
 
+    /** Stored events the search index has yet to take in; 0 on PostgreSQL, which indexes in the write. */
+    public long searchBacklog() {
+        return searchIndex == null ? 0 : searchIndex.backlog();
+    }
+
     /** Commits what is queued, then closes the connections. */
     @Override
     public void close() {
