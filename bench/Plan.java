@@ -16,7 +16,7 @@ record Plan(String mode, int rounds,
             int startupRuns, int jbangStartupRuns) {
 
     static Plan full() {
-        var warm = Duration.ofSeconds(15); // our JVM reaches steady speed after ~15 s of load on two cores (C2)
+        var warm = Duration.ofSeconds(15); // C2 compiles the request path in the first seconds of load; count after it
         var window = Duration.ofSeconds(6);
         long max = 400_000;
         int prime = 500;

@@ -48,10 +48,10 @@ final class StoredEvents {
         return new Check(ackedSet.size(), stored, missing, duplicated, unacked);
     }
 
-    /** Bytes on disk for the database: the main file plus its WAL and rollback journal, if any. */
+    /** Bytes on disk for the database: the main file, its WAL and rollback journal, and our search index file, if any. */
     static long bytesOnDisk(Path db) {
         long total = 0;
-        for (var suffix : new String[] {"", "-wal", "-journal"}) {
+        for (var suffix : new String[] {"", "-wal", "-journal", "-search", "-search-wal"}) {
             var f = Path.of(db + suffix);
             try {
                 if (Files.exists(f)) total += Files.size(f);
