@@ -111,6 +111,8 @@ public final class Request {
         }
         try (var in = exchange.getRequestBody()) {
             if (length > DRAIN_LIMIT) throw tooLarge(); // not worth reading: the connection is dropped
+            // the usual case: a declared length within the limit is read straight into its array
+            if (length >= 0 && length <= maxBodyBytes) return in.readNBytes((int) length);
             var out = new ByteArrayOutputStream();
             var buf = new byte[8192];
             int n;
