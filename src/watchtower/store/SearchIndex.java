@@ -42,7 +42,7 @@ public final class SearchIndex implements AutoCloseable {
     static final long SEARCH_WAITS_AT_MOST = 20_000;
     private static final int MAX_KEPT_TEXTS = 100_000; // beyond, texts are computed again when indexed
 
-    static final String TABLE =
+    private static final String TABLE =
             "CREATE VIRTUAL TABLE IF NOT EXISTS events_fts USING fts5(text, content='', contentless_delete=1, tokenize='trigram')";
     private static final String PROGRESS = "CREATE TABLE IF NOT EXISTS progress (through INTEGER NOT NULL)";
 
