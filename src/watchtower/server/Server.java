@@ -56,6 +56,7 @@ public final class Server implements AutoCloseable {
     private final LiveStream live;
     private final HttpServer http;
     private final ExecutorService executor;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private final Router router;
     private final java.util.List<AutoCloseable> closeables;
 
@@ -146,6 +147,7 @@ public final class Server implements AutoCloseable {
     /** Stops taking requests, closes live sockets, lets queued writes commit, closes the database. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) return; // a second close (a test's, a shutdown hook's) has nothing to do
         live.close();
         try {
             if (!router.awaitIdle(java.time.Duration.ofSeconds(3))) {

@@ -27,6 +27,7 @@ public final class Db implements AutoCloseable {
     private final BlockingQueue<Connection> readers;
     private final int readerCount;
     private final AutoCloseable checkpointer;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private Db(DbTarget target, Dialect dialect, Connection writeConnection, BlockingQueue<Connection> readers,
                int readerCount, AutoCloseable checkpointer) {
@@ -157,6 +158,8 @@ public final class Db implements AutoCloseable {
 
     @Override
     public void close() {
+        // once: a second close would wait 5 s for each reader the first one already closed
+        if (!closed.compareAndSet(false, true)) return;
         for (int i = 0; i < readerCount; i++) {
             try {
                 var c = readers.poll(5, TimeUnit.SECONDS);
