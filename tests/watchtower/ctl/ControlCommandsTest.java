@@ -6,11 +6,8 @@ import static watchtower.testing.Api.obj;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import watchtower.testing.TestServer;
 
 /**
  * The control commands against the real server (endpoints from the control plane: checkpoint,
@@ -18,27 +15,16 @@ import watchtower.testing.TestServer;
  * nothing on the machine is touched. fork and spawn start real agents and are covered against
  * the stand-in server in ControlRequestsTest.
  */
-class ControlCommandsTest {
+class ControlCommandsTest extends RealServerFixture {
     static final String SID = "ctl0session01";
 
-    @TempDir
-    Path dir;
-    TestServer server;
-    CtlEnv env;
     Path project;
 
     @BeforeEach
-    void start() throws Exception {
-        server = TestServer.start(dir);
-        env = Ctl.env(dir, server.url(), dir.resolve("uvs"));
+    void start() throws Exception { // after the fixture's server is up
         project = Files.createDirectories(dir.resolve("project"));
         assertEquals(200, server.api().post("/events", obj("session_id", SID, "session_name", "ctl test",
                 "cwd", project.toString(), "event_type", "UserPromptSubmit", "prompt", "hello")).status());
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
     }
 
     @Test
