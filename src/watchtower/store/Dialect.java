@@ -17,9 +17,4 @@ public enum Dialect {
     String sessionsTiebreak() {
         return this == POSTGRES ? "started_at DESC, id DESC" : "rowid DESC";
     }
-
-    /** SQLite keeps the search text in a separate FTS5 table whose rows go with their events. */
-    boolean separateSearchTable() {
-        return this == SQLITE;
-    }
 }
