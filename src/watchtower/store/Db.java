@@ -26,11 +26,11 @@ public final class Db implements AutoCloseable {
     private volatile Connection writeConnection;
     private final BlockingQueue<Connection> readers;
     private final int readerCount;
-    private final AutoCloseable checkpointer;
+    private final WalCheckpointer checkpointer; // SQLite only
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private Db(DbTarget target, Dialect dialect, Connection writeConnection, BlockingQueue<Connection> readers,
-               int readerCount, AutoCloseable checkpointer) {
+               int readerCount, WalCheckpointer checkpointer) {
         this.target = target;
         this.dialect = dialect;
         this.writeConnection = writeConnection;
@@ -55,8 +55,7 @@ public final class Db implements AutoCloseable {
             var pool = new ArrayBlockingQueue<Connection>(readerCount);
             for (int i = 0; i < readerCount; i++) pool.add(connect(target, true));
             var dialect = target instanceof DbTarget.Postgres ? Dialect.POSTGRES : Dialect.SQLITE;
-            AutoCloseable checkpointer = target instanceof DbTarget.SqliteFile f
-                    ? WalCheckpointer.start(f.file(), writer) : () -> { };
+            var checkpointer = target instanceof DbTarget.SqliteFile f ? WalCheckpointer.start(f.file(), writer) : null;
             return new Db(target, dialect, writer, pool, readerCount, checkpointer);
         } catch (SQLException | RuntimeException e) {
             writer.close();
@@ -85,6 +84,11 @@ public final class Db implements AutoCloseable {
     public Dialect dialect() { return dialect; }
 
     Connection writeConnection() { return writeConnection; }
+
+    /** The writer calls this between groups, on its connection: SQLite's log is kept short there. */
+    void afterGroup(Connection writer) {
+        if (checkpointer != null) checkpointer.afterGroup(writer);
+    }
 
     @FunctionalInterface
     public interface Query<T> {
@@ -168,11 +172,7 @@ public final class Db implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        try {
-            checkpointer.close();
-        } catch (Exception e) {
-            System.getLogger("watchtower.store").log(System.Logger.Level.WARNING, "last checkpoint: " + e);
-        }
+        if (checkpointer != null) checkpointer.close();
         try {
             writeConnection.close();
         } catch (SQLException e) {

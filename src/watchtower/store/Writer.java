@@ -19,7 +19,8 @@ import watchtower.http.ApiError;
  * {@link #MAX_GROUP} of them into one transaction (group commit), each in its own savepoint so
  * one failing request rolls back alone, commits, runs each write's after-commit actions,
  * completes each caller's future, then hands the group's broadcasts to the listener in commit
- * order. An acknowledged write is committed.
+ * order. An acknowledged write is committed. Between groups it may copy the tail of SQLite's log
+ * into the database ({@link WalCheckpointer}), so the log starts over.
  * A group of one needs no savepoint: rolling back its transaction rolls back just that write.
  *
  * <p>On PostgreSQL other instances' writers work on the same rows at the same time. An operation
@@ -111,6 +112,7 @@ public final class Writer implements AutoCloseable {
                 group.add(first);
                 queue.drainTo(group, MAX_GROUP - 1);
                 commitGroup(group);
+                db.afterGroup(connection);
             } catch (InterruptedException e) {
                 if (queue.isEmpty()) return;
             } catch (RuntimeException e) {
