@@ -62,6 +62,35 @@ class WriterTest {
         }
     }
 
+    @Test
+    void aLoneWriteCommitsOnItsCallersThreadButNeverOvertakesAQueuedOne() throws Exception {
+        try (var store = Store.open(dir.resolve("w.db"), m -> { })) {
+            var caller = Thread.currentThread();
+            assertEquals(caller, store.writer().execute(tx -> Thread.currentThread()),
+                    "an idle writer: the caller commits its own write, no hand-off to the writer thread");
+
+            var writerHeld = new CountDownLatch(1);
+            var release = new CountDownLatch(1);
+            var order = new java.util.concurrent.ConcurrentLinkedQueue<String>();
+            var held = store.writer().submit(tx -> {
+                writerHeld.countDown();
+                awaitQuietly(release);
+                order.add("queued first");
+                return Thread.currentThread();
+            });
+            assertTrue(writerHeld.await(5, TimeUnit.SECONDS), "the writer thread took the queued operation");
+            var later = java.util.concurrent.CompletableFuture.supplyAsync(() -> store.writer().execute(tx -> {
+                order.add("asked later");
+                return Thread.currentThread();
+            }));
+            watchtower.testing.Eventually.until("the later write queued", store.writer()::uncommitted, n -> n == 2);
+            release.countDown();
+            var laterThread = later.get(5, TimeUnit.SECONDS);
+            assertEquals(held.get(5, TimeUnit.SECONDS), laterThread, "a busy writer: the later write queued for its thread");
+            assertEquals(java.util.List.of("queued first", "asked later"), java.util.List.copyOf(order), "commit order");
+        }
+    }
+
     // --- infra ---
 
     private static boolean awaitQuietly(CountDownLatch latch) {
