@@ -68,7 +68,7 @@ public final class Writer implements AutoCloseable {
         this.thread = Threads.startDaemon("sqlite-writer", this::loop);
     }
 
-    /** Queues an operation and waits for its commit; 503 when the queue is full or we are stopping. */
+    /** Commits an operation (queued, or here when the writer is idle) and waits for it; 503 when the queue is full or we are stopping. */
     public <T> T execute(Op<T> op) {
         return execute(null, op);
     }
@@ -113,6 +113,8 @@ public final class Writer implements AutoCloseable {
      * writes still commit in the order they were taken.
      */
     private <T> CompletableFuture<T> commitHereIfIdle(String lockKey, Op<T> op) {
+        // queued behind its own write, it would wait for ever; committed here, it would commit half of it
+        if (commitLock.isHeldByCurrentThread()) throw new IllegalStateException("a write asked for inside a write");
         // the writer thread waiting for the lock (to copy the log's tail) goes first
         if (uncommitted.get() > 0 || commitLock.hasQueuedThreads() || !commitLock.tryLock()) return null;
         try {

@@ -91,6 +91,19 @@ class WriterTest {
         }
     }
 
+    @Test
+    void aWriteAskedForInsideAWriteFailsAtOnceAndTheOuterOneRollsBack() throws Exception {
+        try (var store = Store.open(dir.resolve("w.db"), m -> { })) {
+            var error = assertThrows(IllegalStateException.class, () -> store.writer().<Boolean>execute(tx -> {
+                store.sessions().upsert(tx, SessionsStore.Upsert.of("outer"));
+                return store.writer().execute(inner -> store.sessions().upsert(inner, SessionsStore.Upsert.of("inner")));
+            }));
+            assertEquals("a write asked for inside a write", error.getMessage());
+            assertTrue(store.sessions().find("outer").isEmpty(), "the outer write was rolled back");
+            assertTrue(store.sessions().find("inner").isEmpty());
+        }
+    }
+
     // --- infra ---
 
     private static boolean awaitQuietly(CountDownLatch latch) {
