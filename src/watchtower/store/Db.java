@@ -85,7 +85,7 @@ public final class Db implements AutoCloseable {
 
     Connection writeConnection() { return writeConnection; }
 
-    /** The writer calls this between groups, on its connection: SQLite's log is kept short there. */
+    /** The writer calls this between groups, on its connection: where SQLite's log can start over. */
     void afterGroup(Connection writer) {
         if (checkpointer != null) checkpointer.afterGroup(writer);
     }
