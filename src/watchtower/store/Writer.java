@@ -107,10 +107,10 @@ public final class Writer implements AutoCloseable {
 
     /**
      * With nothing queued or committing, a caller that waits for its write commits it on its own
-     * thread, as a group of one: handing it to the writer thread and back cost two thread wake-ups,
-     * a tenth of a lone write's round trip. Returns null when the writer is busy: then the
-     * operation queues, to be grouped with the others. Nothing queued before it is overtaken, so
-     * writes still commit in the order they were taken.
+     * thread, as a group of one: handing it to the writer thread and back cost two thread
+     * wake-ups, and one client's rate rose by a fifth without them. Returns null when the writer
+     * is busy: then the operation queues, to be grouped with the others. Nothing queued before it
+     * is overtaken, so writes still commit in the order they were taken.
      */
     private <T> CompletableFuture<T> commitHereIfIdle(String lockKey, Op<T> op) {
         // queued behind its own write, it would wait for ever; committed here, it would commit half of it
