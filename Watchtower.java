@@ -4,7 +4,8 @@
 //DEPS org.xerial:sqlite-jdbc:3.54.1.0
 //DEPS org.postgresql:postgresql:42.7.14
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.23.0
-//JAVA_OPTIONS --add-opens jdk.httpserver/sun.net.httpserver=ALL-UNNAMED -XX:+UseSerialGC -Xmx256m
+//JAVA_OPTIONS --add-opens jdk.httpserver/sun.net.httpserver=ALL-UNNAMED -XX:+UseSerialGC -Xmx256m -Xlog:disable -Xlog:all=warning,cds*=off:stderr
+//CDS
 //SOURCES src/watchtower/core/*.java
 //SOURCES src/watchtower/http/*.java
 //SOURCES src/watchtower/store/*.java
