@@ -40,6 +40,10 @@ final class Client {
     private final AtomicBoolean closeQueued = new AtomicBoolean();
     private final AtomicBoolean aborted = new AtomicBoolean();
     private volatile long lastHeardNanos = System.nanoTime();
+    // When a writer last finished writing to this client; see WriterPool.GAP.
+    private volatile long lastWrittenNanos = System.nanoTime() - WriterPool.GAP;
+    long restUntilNanos;  // while it rests in the WriterPool, under the pool's lock
+    private volatile long writes;  // socket writes of queued frames, by the one writer holding it
     private volatile ScheduledFuture<?> abortTimer;
 
     Client(long id, RawStreams raw, HubConfig config, ScheduledExecutorService timers, WriterPool writers) {
@@ -160,7 +164,11 @@ final class Client {
     boolean drain(List<byte[]> frames, ByteBuffer scratch) {
         boolean more = outbox.takeBatch(frames);
         try {
-            if (!frames.isEmpty()) writer.write(frames, scratch);
+            if (!frames.isEmpty()) {
+                writer.write(frames, scratch);
+                lastWrittenNanos = System.nanoTime();
+                writes++;
+            }
         } catch (IOException e) {
             // Writes fail: the socket is broken (1011 in spirit), and no close frame can reach the peer.
             if (!aborted.get()) LOG.log(DEBUG, "websocket {0}: write failed, dropping: {1}", id, e.toString());
@@ -173,6 +181,16 @@ final class Client {
             return false;
         }
         return outbox.release();
+    }
+
+    /** How many writes its frames took so far (a batch is one write, unless it outgrew the scratch buffer). */
+    long writes() {
+        return writes;
+    }
+
+    /** When a writer last finished writing to this client (System.nanoTime()). */
+    long lastWrittenNanos() {
+        return lastWrittenNanos;
     }
 
     /** For a READY client the writers refused (the hub is closing): nothing will be written, so end now. */

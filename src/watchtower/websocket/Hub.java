@@ -65,6 +65,7 @@ public final class Hub implements AutoCloseable {
         List<Client> stuck = List.of();
         fanout.lock();
         try {
+            writers.countBroadcast();
             for (var client : clients) {
                 switch (client.offer(frame)) {
                     case READY -> ready.add(client);
@@ -113,6 +114,15 @@ public final class Hub implements AutoCloseable {
 
     public int clientCount() {
         return clients.size();
+    }
+
+    /** Socket writes of queued frames to the clients connected now, and rests so far (see WriterPool). */
+    long writes() {
+        return clients.stream().mapToLong(Client::writes).sum();
+    }
+
+    long rests() {
+        return writers.rests();
     }
 
     /** Sends 1001 to every client, waits for them to leave (bounded), stops the pinger and timers. */

@@ -4,8 +4,10 @@ import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.PriorityQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -26,6 +28,13 @@ import static java.lang.System.Logger.Level.ERROR;
  * writes one batch of it, then puts it back at the end of the queue if more arrived, so each
  * client's order holds and a busy client cannot starve the others.
  *
+ * <p>Under heavy ingest (over {@link #BUSY_PER_SECOND} broadcasts a second), a client is written
+ * at most once per {@link #GAP}: one written less than that ago rests until the gap has passed (a
+ * timer tick moves every due client back to the queue), then gets everything that arrived
+ * meanwhile in one write. Each write costs the kernel about as much as the rest of an event's
+ * handling, so 100 listeners written once per event or two took more CPU than ingest itself. At a
+ * dashboard's usual rates nothing rests, and each message goes out as soon as a writer is free.
+ *
  * <p>A write to a peer that stopped reading blocks its writer until the hub drops that client.
  * A writer in one write for longer than {@link #STALL} stops counting, and another is started,
  * so stuck clients never hold up healthy ones; each stalled writer is tied to a distinct stuck
@@ -36,6 +45,11 @@ final class WriterPool implements AutoCloseable {
     static final String THREAD_PREFIX = "ws-writer";
     static final long STALL = TimeUnit.MILLISECONDS.toNanos(20);
     static final long IDLE = TimeUnit.SECONDS.toNanos(1);
+    static final long GAP = TimeUnit.MILLISECONDS.toNanos(3);
+    static final int BUSY_PER_SECOND = 500;
+    // A tick also releases clients due this soon, so clients written together rest together.
+    private static final long TICK_SLACK = GAP / 4;
+    private static final long WINDOW = TimeUnit.MILLISECONDS.toNanos(100);
     private static final int SCRATCH_BYTES = 64 * 1024;
     private static final System.Logger LOG = System.getLogger("watchtower.websocket");
 
@@ -46,6 +60,15 @@ final class WriterPool implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition work = lock.newCondition();
     private final ArrayDeque<Client> ready = new ArrayDeque<>();
+    // Queued clients written less than GAP ago, soonest due first.
+    private final PriorityQueue<Client> resting = new PriorityQueue<>(Comparator.comparingLong(c -> c.restUntilNanos));
+    // Broadcasts counted in the current window; busy says whether the last window had over BUSY_PER_SECOND.
+    private long windowStart = System.nanoTime();
+    private int windowCount;
+    private volatile boolean busy;
+    private long rests;   // clients put to rest so far
+    private long tickAt;  // when the pending tick runs (System.nanoTime()); valid while tickPending
+    private boolean tickPending;
     // Each writer's "writing since" (System.nanoTime(), 0 between writes), by identity.
     private final List<AtomicLong> writers = new ArrayList<>();
     private int idle;
@@ -68,6 +91,17 @@ final class WriterPool implements AutoCloseable {
         return Math.min(8, Math.max(2, Runtime.getRuntime().availableProcessors()));
     }
 
+    /** Counts a broadcast, to tell a busy stream (see the class comment). The hub calls it under its fan-out lock. */
+    void countBroadcast() {
+        long now = System.nanoTime();
+        if (now - windowStart >= WINDOW) {
+            busy = windowCount * TimeUnit.SECONDS.toNanos(1) >= BUSY_PER_SECOND * (now - windowStart);
+            windowStart = now;
+            windowCount = 0;
+        }
+        windowCount++;
+    }
+
     /** Queues a client that Outbox just reported READY; false when the pool is closed. */
     boolean submit(Client client) {
         return submitAll(List.of(client));
@@ -83,6 +117,16 @@ final class WriterPool implements AutoCloseable {
             for (int i = Math.min(idle, batch.size()); i > 0; i--) work.signal();
             ensureWriters();
             return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** How many times a client was put to rest so far (see GAP). */
+    long rests() {
+        lock.lock();
+        try {
+            return rests;
         } finally {
             lock.unlock();
         }
@@ -116,7 +160,7 @@ final class WriterPool implements AutoCloseable {
      * stuck clients and block, and nothing else would notice the clients left waiting. Holds the lock.
      */
     private void ensureWriters() {
-        if (closed || ready.isEmpty()) return;
+        if (closed || (ready.isEmpty() && resting.isEmpty())) return;
         if (idle == 0) {
             long now = System.nanoTime();
             int moving = 0;
@@ -143,6 +187,48 @@ final class WriterPool implements AutoCloseable {
         try {
             stallCheckPending = false;
             ensureWriters();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Puts a client that is not yet due to rest, and makes sure a tick will release it. Holds the lock. */
+    private void rest(Client client) {
+        rests++;
+        resting.add(client);
+        scheduleTick();
+    }
+
+    /** A tick when the first resting client is due, unless one is pending by then. Holds the lock. */
+    private void scheduleTick() {
+        if (resting.isEmpty()) return;
+        long due = resting.peek().restUntilNanos;
+        if (tickPending && tickAt - due <= 0) return;
+        try {
+            timers.schedule(this::tick, Math.max(0, due - System.nanoTime()), TimeUnit.NANOSECONDS);
+            tickPending = true;
+            tickAt = due;
+        } catch (RejectedExecutionException e) {
+            LOG.log(DEBUG, "no tick: the hub is closing");
+            ready.addAll(resting);  // written now rather than never
+            resting.clear();
+        }
+    }
+
+    /** Moves every client due (or nearly) back to the queue and wakes writers for them. */
+    private void tick() {
+        lock.lock();
+        try {
+            tickPending = false;
+            long soon = System.nanoTime() + TICK_SLACK;
+            int moved = 0;
+            while (!resting.isEmpty() && resting.peek().restUntilNanos - soon <= 0) {
+                ready.addLast(resting.poll());
+                moved++;
+            }
+            for (int i = Math.min(idle, moved); i > 0; i--) work.signal();
+            ensureWriters();
+            scheduleTick();
         } finally {
             lock.unlock();
         }
@@ -197,8 +283,14 @@ final class WriterPool implements AutoCloseable {
             long wait = IDLE;
             while (true) {
                 var client = ready.pollFirst();
-                if (client != null) return client;
-                if (closed) return null;
+                if (client != null) {
+                    long until = client.lastWrittenNanos() + GAP;
+                    if (closed || !busy || until - System.nanoTime() <= TICK_SLACK) return client;
+                    client.restUntilNanos = until;
+                    rest(client);
+                    continue;
+                }
+                if (closed) return resting.poll();  // finish what is queued
                 if (wait <= 0 && (writers.size() > usual || clients.getAsInt() == 0)) {
                     writers.remove(self);
                     return null;
