@@ -37,7 +37,7 @@ record Plan(String mode, int rounds,
                         new DataSet.Shape("100k-1m", 100_000, 1_000_000)),
                 300, 100, Duration.ofSeconds(15),
                 20, 3, 20, 2_000,
-                5, 2);
+                5, 5);
     }
 
     static Plan quick() {

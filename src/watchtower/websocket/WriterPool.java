@@ -29,11 +29,12 @@ import static java.lang.System.Logger.Level.ERROR;
  * client's order holds and a busy client cannot starve the others.
  *
  * <p>Under heavy ingest (over {@link #BUSY_PER_SECOND} broadcasts a second), a client is written
- * at most once per {@link #GAP}: one written less than that ago rests until the gap has passed (a
- * timer tick moves every due client back to the queue), then gets everything that arrived
- * meanwhile in one write. Each write costs the kernel about as much as the rest of an event's
- * handling, so 100 listeners written once per event or two took more CPU than ingest itself. At a
- * dashboard's usual rates nothing rests, and each message goes out as soon as a writer is free.
+ * at most once per {@link #GAP}, a display frame: one written less than that ago rests until the
+ * gap has passed (a timer tick moves every due client back to the queue), then gets everything
+ * that arrived meanwhile in one write. Each write costs the kernel about as much as the rest of an
+ * event's handling, so 100 listeners written once per event or two took more CPU than ingest
+ * itself; no screen shows more than a frame's worth of changes anyway. At a dashboard's usual
+ * rates nothing rests, and each message goes out as soon as a writer is free.
  *
  * <p>A write to a peer that stopped reading blocks its writer until the hub drops that client.
  * A writer in one write for longer than {@link #STALL} stops counting, and another is started,
@@ -45,7 +46,7 @@ final class WriterPool implements AutoCloseable {
     static final String THREAD_PREFIX = "ws-writer";
     static final long STALL = TimeUnit.MILLISECONDS.toNanos(20);
     static final long IDLE = TimeUnit.SECONDS.toNanos(1);
-    static final long GAP = TimeUnit.MILLISECONDS.toNanos(3);
+    static final long GAP = TimeUnit.MILLISECONDS.toNanos(16);  // a display frame at 60 Hz
     static final int BUSY_PER_SECOND = 500;
     // A tick also releases clients due this soon, so clients written together rest together.
     private static final long TICK_SLACK = GAP / 4;

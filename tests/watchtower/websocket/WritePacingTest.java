@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 /**
  * A listener's writes are paced only when the stream is busy (WriterPool.GAP): at a dashboard's
  * rate every message goes out as soon as it is broadcast; under heavy ingest a client gets what
- * arrived over a few milliseconds in one write. The sender is paced on purpose: a broadcast
+ * arrived over a display frame (16 ms) in one write. The sender is paced on purpose: a broadcast
  * loop with no pause would outrun one writer and batch by itself, pacing or not.
  */
 class WritePacingTest {
