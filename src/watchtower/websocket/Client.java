@@ -43,7 +43,7 @@ final class Client {
     // When a writer last finished writing to this client; see WriterPool.GAP.
     private volatile long lastWrittenNanos = System.nanoTime() - WriterPool.GAP;
     long restUntilNanos;  // while it rests in the WriterPool, under the pool's lock
-    private volatile long writes;  // socket writes of queued frames, by the one writer holding it
+    private volatile long writes;  // batches written; only the one writer holding it counts
     private volatile ScheduledFuture<?> abortTimer;
 
     Client(long id, RawStreams raw, HubConfig config, ScheduledExecutorService timers, WriterPool writers) {
@@ -183,7 +183,7 @@ final class Client {
         return outbox.release();
     }
 
-    /** How many writes its frames took so far (a batch is one write, unless it outgrew the scratch buffer). */
+    /** How many batches were written to it so far (each in one system call unless it outgrew the scratch buffer). */
     long writes() {
         return writes;
     }

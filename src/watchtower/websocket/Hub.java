@@ -116,7 +116,7 @@ public final class Hub implements AutoCloseable {
         return clients.size();
     }
 
-    /** Socket writes of queued frames to the clients connected now, and rests so far (see WriterPool). */
+    /** Batches written to the clients connected now, and rests so far (see WriterPool). */
     long writes() {
         return clients.stream().mapToLong(Client::writes).sum();
     }
