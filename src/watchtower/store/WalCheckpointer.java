@@ -1,5 +1,7 @@
 package watchtower.store;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -26,6 +28,11 @@ import watchtower.core.Threads;
  * thread copies until only a short tail is left, and asks the writer to copy that tail itself
  * between two groups ({@link #afterGroup}); nothing is appended while it does, so its next write
  * starts the log over.
+ *
+ * <p>A log that starts over keeps its file, written over from the start. SQLite could cut the
+ * file back at that point ({@code journal_size_limit}), but that is done by the next commit, and
+ * freeing a few hundred MB took that commit 100-130 ms with every request waiting. So the file is
+ * cut back here instead, once no one has written for a round.
  */
 final class WalCheckpointer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("watchtower.store");
@@ -40,34 +47,45 @@ final class WalCheckpointer implements AutoCloseable {
     static final int WRITER_TAIL_FRAMES = 256;
     /** Passes in one round before giving up until the next: the writes may outpace the copying. */
     private static final int MAX_PASSES = 8;
-    /** After a restart the log file is cut back to this size, so one burst does not keep its disk space. */
-    private static final long LOG_SIZE_LIMIT = 64L << 20;
+    /** A log file bigger than this is emptied once writes pause, so one burst does not keep its disk space. */
+    static final long LOG_SIZE_LIMIT = 64L << 20;
 
     private final Connection connection;
+    private final Path log;
     private final int longLogFrames;
+    private final long logSizeLimit;
+    /** {@code PRAGMA data_version} at the last round: it changes when another connection commits. */
+    private long lastDataVersion = -1;
     private final ScheduledExecutorService timer =
             Executors.newSingleThreadScheduledExecutor(Threads.named("wal-checkpoint", true));
     private final AtomicBoolean writerFinishes = new AtomicBoolean();
 
-    private WalCheckpointer(Connection connection, int longLogFrames) {
+    private WalCheckpointer(Connection connection, Path log, int longLogFrames, long logSizeLimit) {
         this.connection = connection;
+        this.log = log;
         this.longLogFrames = longLogFrames;
+        this.logSizeLimit = logSizeLimit;
     }
 
     /** Turns off the writer's inline checkpoints and starts this one. */
     static WalCheckpointer start(Path file, Connection writer) throws SQLException {
-        return start(file, writer, LONG_LOG_FRAMES);
+        return start(file, writer, LONG_LOG_FRAMES, LOG_SIZE_LIMIT);
     }
 
-    /** As {@link #start(Path, Connection)}, bringing back a log longer than {@code longLogFrames}. */
-    static WalCheckpointer start(Path file, Connection writer, int longLogFrames) throws SQLException {
+    /**
+     * As {@link #start(Path, Connection)}, bringing back a log longer than {@code longLogFrames}
+     * and emptying a log file bigger than {@code logSizeLimit} bytes when writes pause.
+     */
+    static WalCheckpointer start(Path file, Connection writer, int longLogFrames, long logSizeLimit) throws SQLException {
         try (var st = writer.createStatement()) {
             st.execute("PRAGMA wal_autocheckpoint=0");
-            st.execute("PRAGMA journal_size_limit=" + LOG_SIZE_LIMIT);
+            st.execute("PRAGMA journal_size_limit=-1"); // never cut back by a commit: see the class comment
         }
         var config = new SQLiteConfig();
         config.setBusyTimeout(5_000);
-        var checkpointer = new WalCheckpointer(config.createConnection("jdbc:sqlite:" + file.toAbsolutePath()), longLogFrames);
+        var log = file.resolveSibling(file.getFileName() + "-wal");
+        var checkpointer = new WalCheckpointer(config.createConnection("jdbc:sqlite:" + file.toAbsolutePath()),
+                log, longLogFrames, logSizeLimit);
         checkpointer.timer.scheduleWithFixedDelay(checkpointer::round, EVERY_MS, EVERY_MS, TimeUnit.MILLISECONDS);
         return checkpointer;
     }
@@ -81,16 +99,45 @@ final class WalCheckpointer implements AutoCloseable {
      * get shorter; once one left at most {@link #WRITER_TAIL_FRAMES}, the writer copies the rest.
      */
     private void round() {
+        long dataVersion = dataVersion();
+        boolean written = dataVersion < 0 || dataVersion != lastDataVersion;
+        lastDataVersion = dataVersion;
         long logBefore = -1;
         for (int pass = 0; pass < MAX_PASSES; pass++) {
             var progress = checkpoint(connection, "PASSIVE");
-            if (progress == null || progress.logFrames() < longLogFrames) return;
+            if (progress == null) return;
+            if (progress.logFrames() < longLogFrames) {
+                if (pass == 0 && !written) cutBackIfLarge();
+                return;
+            }
             boolean allCopied = progress.copiedFrames() == progress.logFrames(); // a reader may hold some back
             if (allCopied && logBefore >= 0 && progress.logFrames() - logBefore <= WRITER_TAIL_FRAMES) {
                 writerFinishes.set(true);
                 return;
             }
             logBefore = progress.logFrames();
+        }
+    }
+
+    /**
+     * Empties a large log file while no one writes. The checkpoint waits for the write lock, and a
+     * write that comes meanwhile waits for it: the price, once per burst, of giving the disk back.
+     */
+    private void cutBackIfLarge() {
+        try {
+            if (Files.size(log) <= logSizeLimit) return;
+        } catch (IOException e) {
+            return; // no log file (yet): nothing to cut back
+        }
+        checkpoint(connection, "TRUNCATE");
+    }
+
+    /** Changes whenever another connection commits; -1 when it cannot be read (then every round counts as written). */
+    private long dataVersion() {
+        try (var st = connection.createStatement(); var rs = st.executeQuery("PRAGMA data_version")) {
+            return rs.next() ? rs.getLong(1) : -1;
+        } catch (SQLException e) {
+            return -1;
         }
     }
 

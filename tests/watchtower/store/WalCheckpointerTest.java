@@ -1,5 +1,6 @@
 package watchtower.store;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -9,12 +10,13 @@ import java.nio.file.Path;
 import java.sql.DriverManager;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import watchtower.testing.Eventually;
 
 /**
  * SQLite's write-ahead log under steady writes, as the writer runs it (commits back to back, the
  * checkpointer's {@code afterGroup} between them): it starts over from its beginning again and
- * again, instead of growing for as long as the writes go on. Run with a short "long log", so a
- * few seconds of writes show it.
+ * again, instead of growing for as long as the writes go on; its file is cut back only once the
+ * writes pause. Run with a short "long log", so a few seconds of writes show it.
  */
 class WalCheckpointerTest {
     private static final int LONG_LOG_FRAMES = 4_096; // 16 MiB
@@ -33,7 +35,7 @@ class WalCheckpointerTest {
                 st.execute("PRAGMA synchronous=NORMAL");
                 st.execute("CREATE TABLE kv (k TEXT PRIMARY KEY, v TEXT)");
             }
-            try (var checkpointer = WalCheckpointer.start(file, writer, LONG_LOG_FRAMES);
+            try (var checkpointer = WalCheckpointer.start(file, writer, LONG_LOG_FRAMES, WalCheckpointer.LOG_SIZE_LIMIT);
                  var put = writer.prepareStatement("INSERT INTO kv VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v")) {
                 long sequence = -1;
                 int restarts = 0, writes = 0;
@@ -53,6 +55,60 @@ class WalCheckpointerTest {
                 assertTrue(restarts >= 3, "the log started over " + restarts + " times in " + writes
                         + " writes; it is " + Files.size(log) + " bytes");
             }
+        }
+    }
+
+    @Test
+    void aLargeLogFileIsEmptiedWhenTheWritesPauseAndNotWhileTheyGoOn() throws Exception {
+        var file = dir.resolve("w.db");
+        var log = file.resolveSibling("w.db-wal");
+        long sizeLimit = 1 << 20;
+        var filler = "x".repeat(12 * 1024);
+        int written = 0;
+        try (var writer = DriverManager.getConnection("jdbc:sqlite:" + file)) {
+            try (var st = writer.createStatement()) {
+                st.execute("PRAGMA journal_mode=WAL");
+                st.execute("PRAGMA synchronous=NORMAL");
+                st.execute("CREATE TABLE kv (k TEXT PRIMARY KEY, v TEXT)");
+            }
+            try (var checkpointer = WalCheckpointer.start(file, writer, LONG_LOG_FRAMES, sizeLimit);
+                 var put = writer.prepareStatement("INSERT INTO kv VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v")) {
+                long sequence = -1, largest = 0;
+                int restarts = 0;
+                long deadline = System.nanoTime() + 20_000_000_000L;
+                while (restarts < 2 && written < 2_000_000 && System.nanoTime() < deadline) {
+                    put.setString(1, "k" + (written % 64));
+                    put.setString(2, written + filler);
+                    put.executeUpdate();
+                    checkpointer.afterGroup(writer);
+                    if (++written % 200 != 0) continue;
+                    long size = Files.size(log);
+                    // cutting the file back is the next commit's work if SQLite does it: 100 ms under load
+                    assertTrue(size >= largest, "the log file shrank from " + largest + " to " + size + " bytes while writes went on");
+                    largest = size;
+                    long now = checkpointSequence(log);
+                    if (sequence >= 0 && now != sequence) restarts++;
+                    sequence = now;
+                }
+                assertTrue(restarts >= 2, "the log started over " + restarts + " times");
+                assertTrue(largest > sizeLimit, "the log file never grew past the limit: " + largest + " bytes");
+
+                // the checkpointer's rounds are a second apart: the first one after the pause cuts back
+                Eventually.until("the log file cut back after the writes stopped", () -> sizeOf(log), size -> size <= sizeLimit);
+            }
+            try (var st = writer.createStatement(); var rs = st.executeQuery("SELECT count(*), max(CAST(v AS INTEGER)) FROM kv")) {
+                rs.next();
+                assertEquals(64, rs.getInt(1), "rows");
+                assertEquals(written - 1, rs.getInt(2), "the last write is there");
+            }
+        }
+    }
+
+    private static long sizeOf(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            return -1; // gone counts as cut back
         }
     }
 
