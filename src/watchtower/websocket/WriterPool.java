@@ -108,14 +108,24 @@ final class WriterPool implements AutoCloseable {
         return submitAll(List.of(client));
     }
 
-    /** Queues many READY clients with one lock and at most one wake-up per idle writer. */
+    /**
+     * Queues many READY clients with one lock and at most one wake-up per idle writer. A client
+     * that must rest goes straight to rest: waking a writer only to find that out cost the
+     * broadcasting thread a wake-up per client, on the commit path.
+     */
     boolean submitAll(Collection<Client> batch) {
         if (batch.isEmpty()) return true;
         lock.lock();
         try {
             if (closed) return false;
-            ready.addAll(batch);
-            for (int i = Math.min(idle, batch.size()); i > 0; i--) work.signal();
+            long now = System.nanoTime();
+            int queued = 0;
+            for (var client : batch) {
+                if (restedIfEarly(client, now)) continue;
+                ready.addLast(client);
+                queued++;
+            }
+            for (int i = Math.min(idle, queued); i > 0; i--) work.signal();
             ensureWriters();
             return true;
         } finally {
@@ -193,11 +203,19 @@ final class WriterPool implements AutoCloseable {
         }
     }
 
-    /** Puts a client that is not yet due to rest, and makes sure a tick will release it. Holds the lock. */
-    private void rest(Client client) {
+    /**
+     * While busy, puts a client written less than {@link #GAP} ago to rest, and makes sure a tick
+     * will release it; false when it may be written now. Holds the lock.
+     */
+    private boolean restedIfEarly(Client client, long now) {
+        if (closed || !busy) return false;
+        long until = client.lastWrittenNanos() + GAP;
+        if (until - now <= TICK_SLACK) return false;
+        client.restUntilNanos = until;
         rests++;
         resting.add(client);
         scheduleTick();
+        return true;
     }
 
     /** A tick when the first resting client is due, unless one is pending by then. Holds the lock. */
@@ -285,11 +303,8 @@ final class WriterPool implements AutoCloseable {
             while (true) {
                 var client = ready.pollFirst();
                 if (client != null) {
-                    long until = client.lastWrittenNanos() + GAP;
-                    if (closed || !busy || until - System.nanoTime() <= TICK_SLACK) return client;
-                    client.restUntilNanos = until;
-                    rest(client);
-                    continue;
+                    if (restedIfEarly(client, System.nanoTime())) continue; // busy became true since it queued
+                    return client;
                 }
                 if (closed) return resting.poll();  // finish what is queued
                 if (wait <= 0 && (writers.size() > usual || clients.getAsInt() == 0)) {
