@@ -49,6 +49,9 @@ final class WalCheckpointer implements AutoCloseable {
     private static final int MAX_PASSES = 8;
     /** A log file bigger than this is emptied once writes pause, so one burst does not keep its disk space. */
     static final long LOG_SIZE_LIMIT = 64L << 20;
+    private static final int BUSY_TIMEOUT_MS = 5_000;
+    /** How long emptying the log waits for the write lock and for readers, holding up writes meanwhile. */
+    private static final int CUT_BACK_WAIT_MS = 100;
 
     private final Connection connection;
     private final Path log;
@@ -82,7 +85,7 @@ final class WalCheckpointer implements AutoCloseable {
             st.execute("PRAGMA journal_size_limit=-1"); // never cut back by a commit: see the class comment
         }
         var config = new SQLiteConfig();
-        config.setBusyTimeout(5_000);
+        config.setBusyTimeout(BUSY_TIMEOUT_MS);
         var log = file.resolveSibling(file.getFileName() + "-wal");
         var checkpointer = new WalCheckpointer(config.createConnection("jdbc:sqlite:" + file.toAbsolutePath()),
                 log, longLogFrames, logSizeLimit);
@@ -120,16 +123,27 @@ final class WalCheckpointer implements AutoCloseable {
     }
 
     /**
-     * Empties a large log file while no one writes. The checkpoint waits for the write lock, and a
-     * write that comes meanwhile waits for it: the price, once per burst, of giving the disk back.
+     * Empties a large log file while no one writes. The checkpoint holds the write lock, so a write
+     * that comes meanwhile waits for it: the price, once per burst, of giving the disk back. It also
+     * waits, holding that lock, for readers still on the log; so it waits briefly, and a round
+     * with a long read going on leaves the file for a later one.
      */
-    private void cutBackIfLarge() {
+    void cutBackIfLarge() {
         try {
             if (Files.size(log) <= logSizeLimit) return;
         } catch (IOException e) {
             return; // no log file (yet): nothing to cut back
         }
-        checkpoint(connection, "TRUNCATE");
+        try (var st = connection.createStatement()) {
+            st.execute("PRAGMA busy_timeout=" + CUT_BACK_WAIT_MS);
+            try {
+                checkpoint(connection, "TRUNCATE");
+            } finally {
+                st.execute("PRAGMA busy_timeout=" + BUSY_TIMEOUT_MS);
+            }
+        } catch (SQLException e) {
+            LOG.log(System.Logger.Level.WARNING, "cutting the WAL file back: " + e.getMessage());
+        }
     }
 
     /** Changes whenever another connection commits; -1 when it cannot be read (then every round counts as written). */

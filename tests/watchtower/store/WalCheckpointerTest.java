@@ -104,6 +104,44 @@ class WalCheckpointerTest {
         }
     }
 
+    @Test
+    void emptyingTheLogGivesUpSoonWhileAReaderIsOnItInsteadOfHoldingUpWrites() throws Exception {
+        var file = dir.resolve("w.db");
+        var log = file.resolveSibling("w.db-wal");
+        long sizeLimit = 1 << 20;
+        try (var writer = DriverManager.getConnection("jdbc:sqlite:" + file);
+             var reader = DriverManager.getConnection("jdbc:sqlite:" + file)) {
+            try (var st = writer.createStatement()) {
+                st.execute("PRAGMA journal_mode=WAL");
+                st.execute("CREATE TABLE kv (k INTEGER PRIMARY KEY, v TEXT)");
+            }
+            // its first round cannot cut back (it sees the writes as new): this test calls the cut-back itself
+            try (var checkpointer = WalCheckpointer.start(file, writer, Integer.MAX_VALUE, sizeLimit);
+                 var put = writer.prepareStatement("INSERT INTO kv (v) VALUES (?)")) {
+                var filler = "x".repeat(64 * 1024);
+                for (int i = 0; i < 64; i++) {
+                    put.setString(1, i + filler);
+                    put.executeUpdate();
+                }
+                assertTrue(Files.size(log) > 2 * sizeLimit, "a log of " + Files.size(log) + " bytes");
+                reader.setAutoCommit(false); // a read transaction: its snapshot keeps the log in use
+                try (var st = reader.createStatement(); var rs = st.executeQuery("SELECT count(*) FROM kv")) {
+                    rs.next();
+                }
+                long start = System.nanoTime();
+                checkpointer.cutBackIfLarge(); // holds the write lock while it waits for the reader
+                long waitedMs = (System.nanoTime() - start) / 1_000_000;
+                assertTrue(waitedMs < 2_500, "writes were held up " + waitedMs + " ms (the busy timeout is 5 s)");
+                assertTrue(Files.size(log) > sizeLimit, "emptied under a reader");
+                reader.commit();
+                checkpointer.cutBackIfLarge();
+                assertTrue(sizeOf(log) <= sizeLimit, "not emptied once the reader was done: " + sizeOf(log));
+                put.setString(1, "after");
+                put.executeUpdate();
+            }
+        }
+    }
+
     private static long sizeOf(Path file) {
         try {
             return Files.size(file);
