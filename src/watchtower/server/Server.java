@@ -15,6 +15,7 @@ import watchtower.approvals.ApprovalsApi;
 import watchtower.control.ControlApi;
 import watchtower.control.ControlOptions;
 import watchtower.core.Config;
+import watchtower.core.DbTarget;
 import watchtower.core.Threads;
 import watchtower.http.Router;
 import watchtower.http.StaticFiles;
@@ -35,6 +36,7 @@ import watchtower.sessions.SessionFiles;
 import watchtower.sessions.SessionsApi;
 import watchtower.settings.SettingsApi;
 import watchtower.store.Retention;
+import watchtower.store.SqliteNative;
 import watchtower.store.Store;
 import watchtower.team.Team;
 import watchtower.websocket.HubConfig;
@@ -77,6 +79,7 @@ public final class Server implements AutoCloseable {
         var secret = InstallSecret.loadOrCreate(config.dataDir());
         var live = new LiveStream(HubConfig.defaults());
         var team = new Team(config.db()); // several instances on one PostgreSQL database
+        if (config.db() instanceof DbTarget.SqliteFile) SqliteNative.useKeptCopy(config.dataDir());
         var store = Store.open(config.db(), team.broadcaster(live::publish, live::publishJson));
         var closeables = new java.util.ArrayList<AutoCloseable>();
         try {

@@ -29,7 +29,13 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     public static ServerProcess start(Path dataDir, Path db, String... extraArgs) throws IOException {
+        return start(dataDir, db, List.of(), extraArgs);
+    }
+
+    /** As {@link #start(Path, Path, String...)}, with options for the server's JVM (system properties). */
+    public static ServerProcess start(Path dataDir, Path db, List<String> jvmOptions, String... extraArgs) throws IOException {
         var cmd = new ArrayList<>(javaCommand("Watchtower"));
+        cmd.addAll(1, jvmOptions);
         cmd.addAll(List.of("--port", "0", "--data-dir", dataDir.toString(), "--db", db.toString()));
         cmd.addAll(List.of(extraArgs));
         var pb = new ProcessBuilder(cmd).redirectErrorStream(true);
