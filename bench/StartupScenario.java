@@ -1,4 +1,5 @@
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -36,10 +37,12 @@ final class StartupScenario {
             }
         }
         var jbang = new ArrayList<Double>();
-        // one run unmeasured: "warm" means JBang's caches are filled, and the first run after a
-        // build writes the server's class archive (//CDS) as it exits
-        if (plan.jbangStartupRuns() > 0) viaJbang(runner, tree);
-        for (int i = 0; i < plan.jbangStartupRuns(); i++) jbang.add(viaJbang(runner, tree));
+        // one run unmeasured: "warm" means JBang's caches are filled, the first run after a build
+        // writes the server's class archive (//CDS) as it exits, and the data folder, shared by
+        // these runs as a user's ~/.uvs is, has its kept copy of SQLite's native library
+        var dataDir = runner.launcher.newDir(Side.OURS, "startup-jbang-data").resolve("uvs");
+        if (plan.jbangStartupRuns() > 0) viaJbang(runner, tree, dataDir);
+        for (int i = 0; i < plan.jbangStartupRuns(); i++) jbang.add(viaJbang(runner, tree, dataDir));
 
         var group = "Start-up and memory";
         report.add(Row.numbers(group, "start-up to ready, warm (ours: java -cp; reference: start-peer.sh)", "ms",
@@ -62,12 +65,15 @@ final class StartupScenario {
                 ready.get(Side.OURS), jbang, ready.get(Side.REFERENCE), idle.get(Side.OURS), idle.get(Side.REFERENCE));
     }
 
-    /** ./jbang Watchtower.java: the launcher execs the JVM, so the process we started becomes the server. */
-    private static double viaJbang(Runner runner, Tree tree) throws IOException, InterruptedException {
+    /**
+     * ./jbang Watchtower.java on a new database in {@code dataDir}'s data folder: the launcher
+     * execs the JVM, so the process we started becomes the server.
+     */
+    private static double viaJbang(Runner runner, Tree tree, Path dataDir) throws IOException, InterruptedException {
         var dir = runner.launcher.newDir(Side.OURS, "startup-jbang");
         int port = Launcher.freePort();
         var cmd = List.of(tree.jbang().toString(), "Watchtower.java", "--port", String.valueOf(port),
-                "--db", Launcher.dbIn(dir).toString(), "--data-dir", dir.resolve("uvs").toString());
+                "--db", Launcher.dbIn(dir).toString(), "--data-dir", dataDir.toString());
         long t0 = System.nanoTime();
         var p = new ProcessBuilder(cmd).directory(tree.root().toFile())
                 .redirectError(dir.resolve("server.err").toFile())
