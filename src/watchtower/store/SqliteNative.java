@@ -20,8 +20,8 @@ import org.sqlite.util.OSInfo;
  */
 public final class SqliteNative {
     private static final System.Logger LOG = System.getLogger("watchtower.store");
-    static final String PATH_PROPERTY = "org.sqlite.lib.path";
-    static final String NAME_PROPERTY = "org.sqlite.lib.name";
+    private static final String PATH_PROPERTY = "org.sqlite.lib.path";
+    private static final String NAME_PROPERTY = "org.sqlite.lib.name";
 
     private SqliteNative() {}
 
@@ -29,12 +29,11 @@ public final class SqliteNative {
     public static void useKeptCopy(Path dataDir) {
         if (System.getProperty(PATH_PROPERTY) != null) return;
         try {
-            var platform = OSInfo.getNativeLibFolderPathForCurrentOS(); // e.g. Linux/x86_64
-            var name = System.mapLibraryName("sqlitejdbc");
-            var packed = SQLiteJDBCLoader.class.getResource("/org/sqlite/native/" + platform + "/" + name);
+            var packed = SQLiteJDBCLoader.class.getResource(packedResource());
             if (packed == null) return; // a platform sqlite-jdbc handles another way
-            var dir = dataDir.resolve("lib").resolve("sqlite-jdbc-" + SQLiteJDBCLoader.getVersion() + "-" + platform.replace('/', '-'));
-            var library = dir.resolve(name);
+            var library = keptCopy(dataDir);
+            var dir = library.getParent();
+            var name = library.getFileName().toString();
             if (!Files.isRegularFile(library)) {
                 Files.createDirectories(dir);
                 var part = Files.createTempFile(dir, name, ".part");
@@ -50,6 +49,18 @@ public final class SqliteNative {
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, "no kept copy of SQLite's native library, sqlite-jdbc unpacks its own: " + e);
         }
+    }
+
+    /** Where sqlite-jdbc's jar holds the library for this platform. */
+    static String packedResource() {
+        return "/org/sqlite/native/" + OSInfo.getNativeLibFolderPathForCurrentOS() + "/" + System.mapLibraryName("sqlitejdbc");
+    }
+
+    /** The kept copy: one folder per sqlite-jdbc version and platform (e.g. Linux/x86_64). */
+    static Path keptCopy(Path dataDir) {
+        var platform = OSInfo.getNativeLibFolderPathForCurrentOS();
+        return dataDir.resolve("lib").resolve("sqlite-jdbc-" + SQLiteJDBCLoader.getVersion() + "-" + platform.replace('/', '-'))
+                .resolve(System.mapLibraryName("sqlitejdbc"));
     }
 
     private static void moveIntoPlace(Path part, Path library) throws IOException {

@@ -13,7 +13,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sqlite.SQLiteJDBCLoader;
-import org.sqlite.util.OSInfo;
 import watchtower.testing.ServerProcess;
 
 /**
@@ -29,7 +28,7 @@ class SqliteNativeTest {
     void theFirstStartKeepsACopyAndTheNextStartsUnpackNothing() throws Exception {
         var data = dir.resolve("uvs");
         try (var first = start(data, dir.resolve("tmp1"))) {
-            assertArrayEquals(packedLibrary(), Files.readAllBytes(keptCopy(data)), "the kept copy is the jar's library");
+            assertArrayEquals(packedLibrary(), Files.readAllBytes(SqliteNative.keptCopy(data)), "the kept copy is the jar's library");
         }
         var tmp = dir.resolve("tmp2");
         try (var again = start(data, tmp)) {
@@ -41,9 +40,9 @@ class SqliteNativeTest {
     void aBrokenKeptCopyOnlyMeansUnpackingAsBefore() throws Exception {
         var data = dir.resolve("uvs");
         try (var first = start(data, dir.resolve("tmp1"))) {
-            assertTrue(Files.isRegularFile(keptCopy(data)));
+            assertTrue(Files.isRegularFile(SqliteNative.keptCopy(data)));
         }
-        Files.writeString(keptCopy(data), "not a library");
+        Files.writeString(SqliteNative.keptCopy(data), "not a library");
         var tmp = dir.resolve("tmp2");
         try (var again = start(data, tmp)) {
             assertEquals(1, unpackedLibraries(tmp).size(), "sqlite-jdbc unpacked its own: " + unpackedLibraries(tmp));
@@ -56,15 +55,8 @@ class SqliteNativeTest {
         return ServerProcess.start(data, dir.resolve("w.db"), List.of("-Djava.io.tmpdir=" + tmp));
     }
 
-    private static Path keptCopy(Path data) {
-        var platform = OSInfo.getNativeLibFolderPathForCurrentOS();
-        return data.resolve("lib").resolve("sqlite-jdbc-" + SQLiteJDBCLoader.getVersion() + "-" + platform.replace('/', '-'))
-                .resolve(System.mapLibraryName("sqlitejdbc"));
-    }
-
     private static byte[] packedLibrary() throws IOException {
-        var resource = "/org/sqlite/native/" + OSInfo.getNativeLibFolderPathForCurrentOS() + "/" + System.mapLibraryName("sqlitejdbc");
-        try (var in = SQLiteJDBCLoader.class.getResourceAsStream(resource)) {
+        try (var in = SQLiteJDBCLoader.class.getResourceAsStream(SqliteNative.packedResource())) {
             return in.readAllBytes();
         }
     }

@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.SQLException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import watchtower.testing.Eventually;
@@ -29,12 +31,7 @@ class WalCheckpointerTest {
         var file = dir.resolve("w.db");
         var log = file.resolveSibling("w.db-wal");
         var filler = "x".repeat(12 * 1024); // a few pages per commit: the log grows by tens of MB a second
-        try (var writer = DriverManager.getConnection("jdbc:sqlite:" + file)) {
-            try (var st = writer.createStatement()) {
-                st.execute("PRAGMA journal_mode=WAL");
-                st.execute("PRAGMA synchronous=NORMAL");
-                st.execute("CREATE TABLE kv (k TEXT PRIMARY KEY, v TEXT)");
-            }
+        try (var writer = openWriter(file, "CREATE TABLE kv (k TEXT PRIMARY KEY, v TEXT)")) {
             try (var checkpointer = WalCheckpointer.start(file, writer, LONG_LOG_FRAMES, WalCheckpointer.LOG_SIZE_LIMIT);
                  var put = writer.prepareStatement("INSERT INTO kv VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v")) {
                 long sequence = -1;
@@ -65,12 +62,7 @@ class WalCheckpointerTest {
         long sizeLimit = 1 << 20;
         var filler = "x".repeat(12 * 1024);
         int written = 0;
-        try (var writer = DriverManager.getConnection("jdbc:sqlite:" + file)) {
-            try (var st = writer.createStatement()) {
-                st.execute("PRAGMA journal_mode=WAL");
-                st.execute("PRAGMA synchronous=NORMAL");
-                st.execute("CREATE TABLE kv (k TEXT PRIMARY KEY, v TEXT)");
-            }
+        try (var writer = openWriter(file, "CREATE TABLE kv (k TEXT PRIMARY KEY, v TEXT)")) {
             try (var checkpointer = WalCheckpointer.start(file, writer, LONG_LOG_FRAMES, sizeLimit);
                  var put = writer.prepareStatement("INSERT INTO kv VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v")) {
                 long sequence = -1, largest = 0;
@@ -109,12 +101,8 @@ class WalCheckpointerTest {
         var file = dir.resolve("w.db");
         var log = file.resolveSibling("w.db-wal");
         long sizeLimit = 1 << 20;
-        try (var writer = DriverManager.getConnection("jdbc:sqlite:" + file);
+        try (var writer = openWriter(file, "CREATE TABLE kv (k INTEGER PRIMARY KEY, v TEXT)");
              var reader = DriverManager.getConnection("jdbc:sqlite:" + file)) {
-            try (var st = writer.createStatement()) {
-                st.execute("PRAGMA journal_mode=WAL");
-                st.execute("CREATE TABLE kv (k INTEGER PRIMARY KEY, v TEXT)");
-            }
             // its first round cannot cut back (it sees the writes as new): this test calls the cut-back itself
             try (var checkpointer = WalCheckpointer.start(file, writer, Integer.MAX_VALUE, sizeLimit);
                  var put = writer.prepareStatement("INSERT INTO kv (v) VALUES (?)")) {
@@ -140,6 +128,17 @@ class WalCheckpointerTest {
                 put.executeUpdate();
             }
         }
+    }
+
+    /** The write connection as the server opens it (WAL, synchronous=NORMAL), with one table. */
+    private static Connection openWriter(Path file, String createTable) throws SQLException {
+        var writer = DriverManager.getConnection("jdbc:sqlite:" + file);
+        try (var st = writer.createStatement()) {
+            st.execute("PRAGMA journal_mode=WAL");
+            st.execute("PRAGMA synchronous=NORMAL");
+            st.execute(createTable);
+        }
+        return writer;
     }
 
     private static long sizeOf(Path file) {
