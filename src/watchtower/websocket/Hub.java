@@ -55,7 +55,7 @@ public final class Hub implements AutoCloseable {
         timers.setRemoveOnCancelPolicy(true);
         long every = config.pingInterval().toMillis();
         this.pinger = timers.scheduleAtFixedRate(this::pingAll, every, every, TimeUnit.MILLISECONDS);
-        this.writers = new WriterPool(WriterPool.usualSize(), clients::size, timers);
+        this.writers = new WriterPool(WriterPool.usualSize(), config.queueCapacity(), clients::size, timers);
     }
 
     public void broadcast(String text) {

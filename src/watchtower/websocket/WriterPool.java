@@ -29,12 +29,15 @@ import static java.lang.System.Logger.Level.ERROR;
  * client's order holds and a busy client cannot starve the others.
  *
  * <p>Under heavy ingest (over {@link #BUSY_PER_SECOND} broadcasts a second), a client is written
- * at most once per {@link #GAP}, a display frame: one written less than that ago rests until the
- * gap has passed (a timer tick moves every due client back to the queue), then gets everything
- * that arrived meanwhile in one write. Each write costs the kernel about as much as the rest of an
- * event's handling, so 100 listeners written once per event or two took more CPU than ingest
- * itself; no screen shows more than a frame's worth of changes anyway. At a dashboard's usual
- * rates nothing rests, and each message goes out as soon as a writer is free.
+ * at most once per {@link #GAP}: one written less than that ago rests until the gap has passed (a
+ * timer tick moves every due client back to the queue), then gets everything that arrived
+ * meanwhile in one write. Each write costs the kernel about as much as the rest of an event's
+ * handling, so 100 listeners written once per event or two took more CPU than ingest itself; 20
+ * updates a second still look live on a dashboard, and a 50 ms gap left ingest with 100 listeners
+ * about a tenth faster than a display frame's 16 ms did. The gap shortens when the stream is so
+ * fast that a full one would fill a quarter of a client's queue, so a resting client is never
+ * dropped as too slow for what piled up while it rested. At a dashboard's usual rates nothing
+ * rests, and each message goes out as soon as a writer is free.
  *
  * <p>A write to a peer that stopped reading blocks its writer until the hub drops that client.
  * A writer in one write for longer than {@link #STALL} stops counting, and another is started,
@@ -46,15 +49,14 @@ final class WriterPool implements AutoCloseable {
     static final String THREAD_PREFIX = "ws-writer";
     static final long STALL = TimeUnit.MILLISECONDS.toNanos(20);
     static final long IDLE = TimeUnit.SECONDS.toNanos(1);
-    static final long GAP = TimeUnit.MILLISECONDS.toNanos(16);  // a display frame at 60 Hz
+    static final long GAP = TimeUnit.MILLISECONDS.toNanos(50);
     static final int BUSY_PER_SECOND = 500;
-    // A tick also releases clients due this soon, so clients written together rest together.
-    private static final long TICK_SLACK = GAP / 4;
     private static final long WINDOW = TimeUnit.MILLISECONDS.toNanos(100);
     private static final int SCRATCH_BYTES = 64 * 1024;
     private static final System.Logger LOG = System.getLogger("watchtower.websocket");
 
     private final int usual;
+    private final int queueCapacity;
     private final IntSupplier clients;
     private final ScheduledExecutorService timers;
     private final Optional<ExecutorService> virtualThreads;
@@ -67,6 +69,7 @@ final class WriterPool implements AutoCloseable {
     private long windowStart = System.nanoTime();
     private int windowCount;
     private volatile boolean busy;
+    private volatile long gap = GAP;  // GAP, or less when the stream is so fast that GAP would fill queues
     private long rests;   // clients put to rest so far
     private long tickAt;  // when the pending tick runs (System.nanoTime()); valid while tickPending
     private boolean tickPending;
@@ -77,9 +80,13 @@ final class WriterPool implements AutoCloseable {
     private boolean stallCheckPending;
     private boolean closed;
 
-    /** {@code clients} tells whether anyone is connected; {@code timers} runs the stall check. */
-    WriterPool(int usual, IntSupplier clients, ScheduledExecutorService timers) {
+    /**
+     * {@code queueCapacity} is each client's (see HubConfig), {@code clients} tells whether anyone
+     * is connected; {@code timers} runs the stall check and the ticks.
+     */
+    WriterPool(int usual, int queueCapacity, IntSupplier clients, ScheduledExecutorService timers) {
         this.usual = usual;
+        this.queueCapacity = queueCapacity;
         this.clients = clients;
         this.timers = timers;
         this.virtualThreads = Threads.hasVirtualThreads()
@@ -96,7 +103,10 @@ final class WriterPool implements AutoCloseable {
     void countBroadcast() {
         long now = System.nanoTime();
         if (now - windowStart >= WINDOW) {
-            busy = windowCount * TimeUnit.SECONDS.toNanos(1) >= BUSY_PER_SECOND * (now - windowStart);
+            long elapsed = now - windowStart;
+            busy = windowCount * TimeUnit.SECONDS.toNanos(1) >= BUSY_PER_SECOND * elapsed;
+            // at this window's rate, a rest of GAP would pile up windowCount * GAP / elapsed messages
+            gap = Math.min(GAP, elapsed * Math.max(1, queueCapacity / 4) / Math.max(1, windowCount));
             windowStart = now;
             windowCount = 0;
         }
@@ -209,13 +219,18 @@ final class WriterPool implements AutoCloseable {
      */
     private boolean restedIfEarly(Client client, long now) {
         if (closed || !busy) return false;
-        long until = client.lastWrittenNanos() + GAP;
-        if (until - now <= TICK_SLACK) return false;
+        long until = client.lastWrittenNanos() + gap;
+        if (until - now <= tickSlack()) return false;
         client.restUntilNanos = until;
         rests++;
         resting.add(client);
         scheduleTick();
         return true;
+    }
+
+    /** A tick also releases clients due this soon, so clients written together rest together. */
+    private long tickSlack() {
+        return gap / 4;
     }
 
     /** A tick when the first resting client is due, unless one is pending by then. Holds the lock. */
@@ -239,7 +254,7 @@ final class WriterPool implements AutoCloseable {
         lock.lock();
         try {
             tickPending = false;
-            long soon = System.nanoTime() + TICK_SLACK;
+            long soon = System.nanoTime() + tickSlack();
             int moved = 0;
             while (!resting.isEmpty() && resting.peek().restUntilNanos - soon <= 0) {
                 ready.addLast(resting.poll());
