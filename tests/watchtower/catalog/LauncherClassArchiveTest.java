@@ -5,14 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import watchtower.catalog.PrivateJbang.Result;
 import watchtower.testing.Repo;
 
 /**
@@ -25,9 +24,12 @@ class LauncherClassArchiveTest {
     @TempDir
     Path home;
 
+    PrivateJbang jbang;
+
     @Test
     void theArchiveComesFromALaunchingRunAndABrokenOneChangesNothingButSpeed() throws Exception {
-        var boot = privateBoot();
+        jbang = new PrivateJbang(home);
+        var boot = jbang.boot;
         var script = Files.writeString(home.resolve("Hello.java"),
                 "class Hello { public static void main(String[] a) { System.out.println(\"hello from the script\"); } }\n");
 
@@ -49,56 +51,13 @@ class LauncherClassArchiveTest {
         assertFalse(broken.err().toLowerCase().contains("cds") || broken.err().contains("shared archive"), broken.err());
     }
 
-    // --- infra ---
-
-    record Result(int code, String out, String err) {}
-
-    private Path jbangDir() {
-        return home.resolve("jbang");
-    }
-
-    /** boot/<version> with a copy of each real jar, in a folder of our own so the archive lands here. */
-    private Path privateBoot() throws IOException {
-        var launcher = Files.readAllLines(Repo.root().resolve("jbang"));
-        var name = setting(launcher, "JBANG_VERSION") + "-" + setting(launcher, "BOOT_REV");
-        var real = Path.of(System.getProperty("user.home"), ".jbang", "boot", name);
-        assertTrue(Files.isDirectory(real), "the bootstrap has filled " + real);
-        var boot = Files.createDirectories(jbangDir().resolve("boot").resolve(real.getFileName()));
-        try (var jars = Files.list(real)) {
-            for (var jar : jars.filter(p -> p.toString().endsWith(".jar")).toList()) {
-                Files.copy(jar, boot.resolve(jar.getFileName()));
-            }
-        }
-        return boot;
-    }
-
-    private static String setting(List<String> script, String name) {
-        return script.stream().filter(l -> l.startsWith(name + "=")).findFirst()
-                .map(l -> l.substring(name.length() + 1).replaceAll("\\s*#.*", "").trim())
-                .orElseThrow(() -> new IllegalStateException(name + " not found in ./jbang"));
+    private Result run(String... args) throws Exception {
+        return jbang.run(Repo.root().resolve("jbang"), home, args);
     }
 
     private static List<Path> archives(Path boot) throws IOException {
         try (Stream<Path> files = Files.list(boot)) {
             return files.filter(p -> p.toString().endsWith(".jsa")).toList();
         }
-    }
-
-    private Result run(String... args) throws Exception {
-        var cmd = new java.util.ArrayList<String>();
-        cmd.add(Repo.root().resolve("jbang").toString());
-        cmd.addAll(List.of(args));
-        var pb = new ProcessBuilder(cmd).directory(home.toFile());
-        pb.environment().put("JBANG_DIR", jbangDir().toString());
-        pb.environment().put("JBANG_BOOT_NO_PATH", "1");
-        pb.environment().put("JBANG_NO_VERSION_CHECK", "true");
-        pb.environment().put("HOME", home.toString());
-        var err = home.resolve("err.txt").toFile();
-        pb.redirectError(err);
-        var p = pb.start();
-        p.getOutputStream().close();
-        var out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "jbang finished");
-        return new Result(p.exitValue(), out, Files.readString(err.toPath()));
     }
 }
