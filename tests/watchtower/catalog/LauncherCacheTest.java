@@ -52,8 +52,10 @@ class LauncherCacheTest {
         var rebuilt = jbang.run(launcher, project, args);
         assertEquals("two:a b'c|$HOME\n", rebuilt.out(), "a command whose jar is gone is not run again: " + rebuilt.err());
 
+        assertEquals("two:x\ny\n", jbang.run(launcher, project, "Hello.java", "x\ny").out());
         breakJbang(jbang);
-        assertNotEquals(0, jbang.run(launcher, project, "Hello.java", "other").code(), "other arguments are another entry");
+        assertNotEquals(0, jbang.run(launcher, project, "Hello.java", "x", "y").code(),
+                "the same words split otherwise are another entry");
     }
 
     private static void breakJbang(PrivateJbang jbang) throws Exception {
