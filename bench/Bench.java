@@ -57,7 +57,7 @@ public class Bench implements Callable<Integer> {
     @Option(names = "--full", description = "The real run (about 25 minutes on two cores).")
     boolean full;
 
-    @Option(names = "--rounds", description = "Ingest rounds (default: 3 full, 1 short).")
+    @Option(names = "--rounds", description = "Ingest and fan-out rounds (default: 3 full, 1 short).")
     Integer rounds;
 
     @Option(names = "--only", split = ",", description = "Only these sections: ${COMPLETION-CANDIDATES}.",

@@ -180,7 +180,7 @@ final class IngestScenario {
         return String.format("%,d acked: %,d missing, %,d duplicated", acked, missing, dup);
     }
 
-    static Double median(List<Sample> list, java.util.function.ToDoubleFunction<Sample> f) {
+    static <T> Double median(List<T> list, java.util.function.ToDoubleFunction<T> f) {
         if (list == null || list.isEmpty()) return null;
         var values = list.stream().mapToDouble(f).filter(v -> !Double.isNaN(v)).sorted().toArray();
         if (values.length == 0) return null;
