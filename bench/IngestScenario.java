@@ -44,7 +44,8 @@ final class IngestScenario {
             if (listeners == 0) return new During(IngestLoad.run(server, spec, tag), 0, 0, 0);
             try (var live = LiveListeners.open(server, listeners, Duration.ofSeconds(60))) {
                 var load = IngestLoad.run(server, spec, tag);
-                return new During(load, live.ready(), live.closedEarly(), live.eventMessages());
+                long received = live.awaitEventMessages((long) load.acked().size() * live.ready(), Duration.ofSeconds(5));
+                return new During(load, live.ready(), live.closedEarly(), received);
             }
         });
         if (done.isEmpty()) return;

@@ -15,6 +15,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * N dashboard-like WebSocket clients on GET /live (ours with the token header). Each waits for
@@ -92,6 +93,19 @@ final class LiveListeners implements AutoCloseable {
 
     /** Messages of type "event" received by all clients together. */
     long eventMessages() {
+        return eventMessages.get();
+    }
+
+    /**
+     * Waits until {@code n} event messages have arrived in all, or {@code limit} has passed: a
+     * server that paces its writes under heavy ingest still holds the last few milliseconds' worth
+     * when the load stops. Returns the count then.
+     */
+    long awaitEventMessages(long n, Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (eventMessages.get() < n && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5)); // polling the counter, bounded by the deadline
+        }
         return eventMessages.get();
     }
 
