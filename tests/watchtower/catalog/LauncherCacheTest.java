@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import watchtower.testing.Repo;
 
 /**
  * ./jbang keeps the command JBang printed for a script in its own tree and runs it again without
@@ -24,7 +26,7 @@ class LauncherCacheTest {
         var jbang = new PrivateJbang(home);
         var project = Files.createDirectories(home.resolve("project"));
         var launcher = project.resolve("jbang");
-        Files.copy(watchtower.testing.Repo.root().resolve("jbang"), launcher);
+        Files.copy(Repo.root().resolve("jbang"), launcher);
         Files.writeString(project.resolve("Hello.java"), """
                 //SOURCES Msg.java
                 class Hello { public static void main(String[] a) { System.out.println(Msg.TEXT + String.join("|", a)); } }
@@ -64,8 +66,7 @@ class LauncherCacheTest {
 
     private static void repairJbang(PrivateJbang jbang) throws Exception {
         var jar = cliJar(jbang);
-        Files.copy(Path.of(System.getProperty("user.home"), ".jbang", "boot", jbang.boot.getFileName().toString(),
-                jar.getFileName().toString()), jar, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(jbang.realBoot.resolve(jar.getFileName()), jar, StandardCopyOption.REPLACE_EXISTING);
     }
 
     private static Path cliJar(PrivateJbang jbang) throws Exception {

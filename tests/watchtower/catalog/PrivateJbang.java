@@ -20,16 +20,18 @@ final class PrivateJbang {
     record Result(int code, String out, String err) {}
 
     private final Path home;
+    /** The user's boot folder, which the bootstrap filled, and this one's copy of it. */
+    final Path realBoot;
     final Path boot;
 
     PrivateJbang(Path home) throws IOException {
         this.home = home;
         var launcher = Files.readAllLines(Repo.root().resolve("jbang"));
         var name = setting(launcher, "JBANG_VERSION") + "-" + setting(launcher, "BOOT_REV");
-        var real = Path.of(System.getProperty("user.home"), ".jbang", "boot", name);
-        assertTrue(Files.isDirectory(real), "the bootstrap has filled " + real);
-        this.boot = Files.createDirectories(home.resolve("jbang").resolve("boot").resolve(real.getFileName()));
-        try (var jars = Files.list(real)) {
+        this.realBoot = Path.of(System.getProperty("user.home"), ".jbang", "boot", name);
+        assertTrue(Files.isDirectory(realBoot), "the bootstrap has filled " + realBoot);
+        this.boot = Files.createDirectories(home.resolve("jbang").resolve("boot").resolve(name));
+        try (var jars = Files.list(realBoot)) {
             for (var jar : jars.filter(p -> p.toString().endsWith(".jar")).toList()) {
                 Files.copy(jar, boot.resolve(jar.getFileName()));
             }
