@@ -1,7 +1,6 @@
 package watchtower.store;
 
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -50,12 +49,10 @@ public final class ApprovalsStore {
                               String toolUseId) throws SQLException {
         try (var ps = tx.connection().prepareStatement("""
                 INSERT INTO approvals (session_id, tool_name, command, request, status, tool_use_id, created_at)
-                VALUES (?, ?, ?, ?, 'pending', ?, ?)""", Statement.RETURN_GENERATED_KEYS)) {
-            Rows.bind(ps, sessionId, toolName, command, requestJson, toolUseId, Time.now()).executeUpdate();
-            try (var keys = ps.getGeneratedKeys()) {
-                keys.next();
-                return keys.getLong(1);
-            }
+                VALUES (?, ?, ?, ?, 'pending', ?, ?) RETURNING id""");
+             var rs = Rows.bind(ps, sessionId, toolName, command, requestJson, toolUseId, Time.now()).executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
         }
     }
 

@@ -75,6 +75,9 @@ public final class Db implements AutoCloseable {
         config.setBusyTimeout(5_000);
         config.enforceForeignKeys(false);
         config.setTempStore(SQLiteConfig.TempStore.MEMORY);
+        // otherwise the driver prepares and runs "SELECT last_insert_rowid()" after every INSERT
+        // (the session upsert is one), on the writer; our inserts that need the id say RETURNING id
+        config.setGetGeneratedKeys(false);
         if (readOnly) config.setReadOnly(true);
         return config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
     }
