@@ -82,7 +82,7 @@ public final class ClaudeHookApi {
     private void holdForDecision(EventsApi.Incoming incoming, ObjectNode body, String sid, Response res) {
         var command = requestedAction(body);
         var tool = Fields.text(body, "tool_name");
-        var payloadJson = PayloadCap.toStored(incoming.payload());
+        var stored = EventsApi.Stored.of(incoming);
         var requestJson = PayloadCap.toStored(body);
         // Held before the commit makes the approval visible, so a decision taken the moment it shows
         // (here or on another instance) finds its hook; if nothing is stored, answer with no decision.
@@ -90,7 +90,7 @@ public final class ClaudeHookApi {
         long[] heldId = {-1};
         try {
             store.writer().execute(sid, tx -> {
-                events.write(tx, incoming, payloadJson);
+                events.write(tx, incoming, stored);
                 long id = approvals.openOrRefresh(tx, sid, tool, command, requestJson, Fields.text(body, "tool_use_id")).id();
                 held.hold(id, sid, answer);
                 heldId[0] = id;

@@ -80,29 +80,35 @@ public final class EventsApi {
 
     /** Writes the event; empty if it was a duplicate. */
     public Optional<Long> ingest(Incoming in) {
-        var payloadJson = PayloadCap.toStored(in.payload());
-        return store.writer().execute(in.sessionId(), tx -> write(tx, in, payloadJson));
+        var stored = Stored.of(in);
+        return store.writer().execute(in.sessionId(), tx -> write(tx, in, stored));
     }
 
     /** Queues the write and returns at once: for callers that must not wait (Claude Code's http hooks). */
     public java.util.concurrent.CompletableFuture<Optional<Long>> ingestAsync(Incoming in) {
-        var payloadJson = PayloadCap.toStored(in.payload());
-        return store.writer().submit(in.sessionId(), tx -> write(tx, in, payloadJson));
+        var stored = Stored.of(in);
+        return store.writer().submit(in.sessionId(), tx -> write(tx, in, stored));
     }
 
-    Optional<Long> write(Tx tx, Incoming in, String payloadJson) throws SQLException {
+    /** The event's stored payload and search text, made on the request's thread: the one writer only writes. */
+    record Stored(String payloadJson, String searchText) {
+        static Stored of(Incoming in) {
+            return new Stored(PayloadCap.toStored(in.payload()),
+                    SearchText.of(in.payload(), in.eventType(), in.toolName(), in.command()));
+        }
+    }
+
+    Optional<Long> write(Tx tx, Incoming in, Stored stored) throws SQLException {
         var at = Time.now();
         SessionMachine.checkWrite(tx, in.machine(), in.sessionId());
         var id = store.events().append(tx, new EventsStore.NewEvent(in.sessionId(), in.eventType(),
-                in.toolName(), in.command(), payloadJson, in.eventUid(), at,
-                SearchText.of(in.payload(), in.eventType(), in.toolName(), in.command())));
+                in.toolName(), in.command(), stored.payloadJson(), in.eventUid(), at, stored.searchText()));
         if (id.isEmpty()) return id;
         if (in.sessionId() != null) {
             var before = store.sessions().state(tx, in.sessionId());
             boolean wasTerminated = before.filter("terminated"::equals).isPresent();
-            boolean created = store.sessions().upsert(tx, in.session(), before);
+            boolean created = store.sessions().upsertForEvent(tx, in.session(), before, in.toolName() != null, at);
             SessionMachine.stamp(tx, in.machine(), in.sessionId());
-            store.sessions().countEvent(tx, in.sessionId(), in.toolName() != null, at);
             if (in.eventType() != null) sessionEvents.apply(tx, in.sessionId(), in.eventType(), in.payload(), wasTerminated);
             if (created) {
                 // dashboards learn of new sessions from "session" messages (the reference's only adds rows then)

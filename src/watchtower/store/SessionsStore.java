@@ -27,11 +27,9 @@ public final class SessionsStore {
         }
     }
 
-    private static final String UPSERT = """
-            INSERT INTO sessions (id, name, kind, purpose, priority, persona, cwd, worktree, branch, pid,
-                                  tmux_target, parent_id, agent, model, claude_session_id, state, activity_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?)
-            ON CONFLICT (id) DO UPDATE SET
+    // null never overwrites a stored value
+    private static final String KEEP_KNOWN = """
+
               name = COALESCE(excluded.name, sessions.name),
               kind = COALESCE(excluded.kind, sessions.kind),
               purpose = COALESCE(excluded.purpose, sessions.purpose),
@@ -47,32 +45,63 @@ public final class SessionsStore {
               model = COALESCE(excluded.model, sessions.model),
               claude_session_id = COALESCE(excluded.claude_session_id, sessions.claude_session_id)""";
 
+    private static final String UPSERT = """
+            INSERT INTO sessions (id, name, kind, purpose, priority, persona, cwd, worktree, branch, pid,
+                                  tmux_target, parent_id, agent, model, claude_session_id, state, activity_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?)
+            ON CONFLICT (id) DO UPDATE SET""" + KEEP_KNOWN;
+
+    /** The same for an event, which also counts itself, in the one statement (it runs on the one writer). */
+    private static final String UPSERT_EVENT = """
+            INSERT INTO sessions (id, name, kind, purpose, priority, persona, cwd, worktree, branch, pid,
+                                  tmux_target, parent_id, agent, model, claude_session_id, state, activity_at,
+                                  event_count, tool_calls, last_event_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, 1, ?, ?)
+            ON CONFLICT (id) DO UPDATE SET""" + KEEP_KNOWN + """
+            ,
+              event_count = sessions.event_count + 1,
+              tool_calls = sessions.tool_calls + excluded.tool_calls,
+              last_event_at = excluded.last_event_at,
+              activity_at = excluded.activity_at""";
+
     /**
      * Creates or updates a session; true if it was new. PostgreSQL says which in the same statement
      * (another instance may insert the row between a check and the write); SQLite has one writer.
      */
     public boolean upsert(Tx tx, Upsert u) throws SQLException {
-        return upsert(tx, u, db.dialect() == Dialect.POSTGRES ? Optional.empty() : state(tx, u.id()));
+        var stateBefore = db.dialect() == Dialect.POSTGRES ? Optional.<String>empty() : state(tx, u.id());
+        return run(tx, UPSERT, params(u, Time.now()), stateBefore);
     }
 
     /**
-     * The same, for a caller that has just read the session's {@link #state} in this operation
-     * (empty: no row), so the row is read once per event. PostgreSQL still decides in the statement.
+     * The same for an event at {@code at}, which also counts it (and a tool call) on the session.
+     * {@code stateBefore}: the session's {@link #state} the caller read in this operation (empty: no
+     * row), so the row is read once per event; PostgreSQL still decides in the statement.
      */
-    public boolean upsert(Tx tx, Upsert u, Optional<String> stateBefore) throws SQLException {
-        Object[] params = {u.id(), u.name(), u.kind(), u.purpose(), u.priority(), u.persona(), u.cwd(),
+    public boolean upsertForEvent(Tx tx, Upsert u, Optional<String> stateBefore, boolean toolCall, String at)
+            throws SQLException {
+        var p = params(u, at);
+        var params = java.util.Arrays.copyOf(p, p.length + 2);
+        params[p.length] = toolCall ? 1 : 0;
+        params[p.length + 1] = at;
+        return run(tx, UPSERT_EVENT, params, stateBefore);
+    }
+
+    private static Object[] params(Upsert u, String activityAt) {
+        return new Object[] {u.id(), u.name(), u.kind(), u.purpose(), u.priority(), u.persona(), u.cwd(),
                 u.worktree(), u.branch(), u.pid(), u.tmuxTarget(), u.parentId(), u.agent(), u.model(),
-                u.claudeSessionId(), Time.now()};
+                u.claudeSessionId(), activityAt};
+    }
+
+    private boolean run(Tx tx, String upsert, Object[] params, Optional<String> stateBefore) throws SQLException {
         if (db.dialect() == Dialect.POSTGRES) {
-            try (var rs = Rows.bind(tx.prepared(UPSERT_RETURNING), params).executeQuery()) {
+            try (var rs = Rows.bind(tx.prepared(upsert + " RETURNING (xmax = 0) AS inserted"), params).executeQuery()) {
                 return rs.next() && rs.getBoolean(1);
             }
         }
-        Rows.bind(tx.prepared(UPSERT), params).executeUpdate();
+        Rows.bind(tx.prepared(upsert), params).executeUpdate();
         return stateBefore.isEmpty();
     }
-
-    private static final String UPSERT_RETURNING = UPSERT + " RETURNING (xmax = 0) AS inserted";
 
     /** The session's state inside a write; empty when there is no such session. */
     public Optional<String> state(Tx tx, String id) throws SQLException {
@@ -80,16 +109,6 @@ public final class SessionsStore {
             // a row whose state is NULL still exists: report it as the empty string
             return rs.next() ? Optional.of(Objects.requireNonNullElse(rs.getString(1), "")) : Optional.empty();
         }
-    }
-
-    private static final String COUNT_EVENT = """
-            UPDATE sessions SET event_count = event_count + 1,
-                                tool_calls = tool_calls + ?,
-                                last_event_at = ?, activity_at = ?
-            WHERE id = ?""";
-
-    public void countEvent(Tx tx, String id, boolean toolCall, String at) throws SQLException {
-        Rows.bind(tx.prepared(COUNT_EVENT), toolCall ? 1 : 0, at, at, id).executeUpdate();
     }
 
     /** Sets state (and attention: why a person is needed, or null). Terminated also stamps ended_at. */

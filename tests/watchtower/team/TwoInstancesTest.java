@@ -147,7 +147,8 @@ class TwoInstancesTest {
                     var session = "d" + ((i * stride) % 10);
                     synchronized (done) {
                         done.add(store.writer().submit(session, tx -> {
-                            store.sessions().countEvent(tx, session, false, watchtower.core.Time.now());
+                            store.sessions().upsertForEvent(tx, watchtower.store.SessionsStore.Upsert.of(session),
+                                    java.util.Optional.empty(), false, watchtower.core.Time.now());
                             return null;
                         }));
                     }
