@@ -127,6 +127,7 @@ public class Bench implements Callable<Integer> {
             }
         }
         report.meta("load_average_at_end", Meta.loadAverage());
+        report.meta("handoff_at_end", Meta.handoffRoundTrip());
         report.meta("elapsed_s", Math.round((System.nanoTime() - t0) / 1e9));
         System.out.println(Meta.header(report));
         report.print(System.out);

@@ -8,6 +8,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * How a run was taken (date, machine, JDK, heap, commit, the reference's Python) for the
@@ -29,17 +31,19 @@ final class Meta {
         report.meta("commit", firstLine(List.of("git", "-C", tree.root().toString(), "rev-parse", "--short", "HEAD"))
                 + (firstLine(List.of("git", "-C", tree.root().toString(), "status", "--porcelain")).isEmpty() ? "" : " + uncommitted changes"));
         report.meta("load_average_at_start", loadAverage());
+        report.meta("handoff_at_start", handoffRoundTrip());
         report.meta("reference", "uv-suite@0.32.0 watchtower/app via shared/peer/start-peer.sh, "
                 + firstLine(List.of("/usr/bin/python3", "--version")) + ", uvicorn (uvloop + httptools)");
     }
 
     static String header(Report report) {
         return String.format("Watchtower side-by-side benchmark, %s run, %s UTC, %s cores (%s), %s GB, %s.%n"
-                        + "Ours: java %s; reference: %s. Commit %s; took %s s; load average %s at the start, %s at the end.",
+                        + "Ours: java %s; reference: %s. Commit %s; took %s s; load average %s at the start, %s at the end.%n"
+                        + "Thread hand-off round trip (the machine's share of every request): %s at the start, %s at the end.",
                 report.meta("mode"), report.meta("date_utc"), report.meta("cores"), report.meta("cpu"),
                 report.meta("memory_gb"), report.meta("jdk"), report.meta("our_jvm_options"), report.meta("reference"),
                 report.meta("commit"), report.meta("elapsed_s"), report.meta("load_average_at_start"),
-                report.meta("load_average_at_end"));
+                report.meta("load_average_at_end"), report.meta("handoff_at_start"), report.meta("handoff_at_end"));
     }
 
     /** The 1-minute load average: other work on the machine skews every figure, so the run records it. */
@@ -49,6 +53,36 @@ final class Meta {
         } catch (IOException | RuntimeException e) {
             return "?";
         }
+    }
+
+    /**
+     * One thread waking another and being woken back, p50 and p99 over 20,000 round trips. Every
+     * request pays a few of these, and on a shared virtual machine their cost moves from day to day
+     * with the host's load, which the load average inside the machine does not show; absolute
+     * latencies of two runs compare only alongside this.
+     */
+    static String handoffRoundTrip() {
+        int n = 20_000;
+        var turn = new AtomicInteger(); // 1: the echo thread's turn, 0: ours
+        var caller = Thread.currentThread();
+        var echo = new Thread(() -> {
+            for (int i = 0; i < n; i++) {
+                while (turn.get() != 1) LockSupport.park();
+                turn.set(0);
+                LockSupport.unpark(caller);
+            }
+        }, "bench-handoff");
+        echo.setDaemon(true);
+        echo.start();
+        var latencies = new Latencies();
+        for (int i = 0; i < n; i++) {
+            long start = System.nanoTime();
+            turn.set(1);
+            LockSupport.unpark(echo);
+            while (turn.get() != 0) LockSupport.park();
+            latencies.add(System.nanoTime() - start);
+        }
+        return String.format("p50 %.0f us, p99 %.0f us", latencies.p50() * 1000, latencies.p99() * 1000);
     }
 
     private static String cpuModel() {
