@@ -292,17 +292,20 @@ public final class SearchIndex implements AutoCloseable {
             }
         }
         if (missing.isEmpty()) return rows;
-        try (var ps = c.prepareStatement("SELECT payload FROM events WHERE id = ?")) {
-            for (var e : missing.entrySet()) {
-                var row = rows.get(e.getValue());
-                ps.setLong(1, row.id());
-                String payload;
-                try (var rs = ps.executeQuery()) {
-                    payload = rs.next() ? rs.getString(1) : null;
-                }
-                rows.set(e.getValue(), new Row(row.id(), row.eventType(), row.toolName(), row.command(),
-                        SearchText.ofStored(payload, row.eventType(), row.toolName(), row.command())));
+        // one query for the batch's missing payloads (all of them after a restart), not one per row
+        var sql = "SELECT id, payload FROM events WHERE id IN (" + "?,".repeat(missing.size() - 1) + "?)";
+        try (var ps = Rows.bind(c.prepareStatement(sql), missing.keySet().toArray()); var rs = ps.executeQuery()) {
+            while (rs.next()) {
+                int at = missing.remove(rs.getLong(1));
+                var row = rows.get(at);
+                rows.set(at, new Row(row.id(), row.eventType(), row.toolName(), row.command(),
+                        SearchText.ofStored(rs.getString(2), row.eventType(), row.toolName(), row.command())));
             }
+        }
+        for (int at : missing.values()) { // deleted since the first read: index what is known of it
+            var row = rows.get(at);
+            rows.set(at, new Row(row.id(), row.eventType(), row.toolName(), row.command(),
+                    SearchText.ofStored(null, row.eventType(), row.toolName(), row.command())));
         }
         return rows;
     }
