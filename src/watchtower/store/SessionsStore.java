@@ -64,13 +64,20 @@ public final class SessionsStore {
               last_event_at = excluded.last_event_at,
               activity_at = excluded.activity_at""";
 
+    // PostgreSQL says in the statement whether the row was new
+    private static final String INSERTED = " RETURNING (xmax = 0) AS inserted";
+    private static final String UPSERT_PG = UPSERT + INSERTED;
+    private static final String UPSERT_EVENT_PG = UPSERT_EVENT + INSERTED;
+
     /**
      * Creates or updates a session; true if it was new. PostgreSQL says which in the same statement
      * (another instance may insert the row between a check and the write); SQLite has one writer.
      */
     public boolean upsert(Tx tx, Upsert u) throws SQLException {
-        var stateBefore = db.dialect() == Dialect.POSTGRES ? Optional.<String>empty() : state(tx, u.id());
-        return run(tx, UPSERT, params(u, Time.now()), stateBefore);
+        if (db.dialect() == Dialect.POSTGRES) return insertedOnPostgres(tx, UPSERT_PG, params(u, Time.now()));
+        var stateBefore = state(tx, u.id());
+        Rows.bind(tx.prepared(UPSERT), params(u, Time.now())).executeUpdate();
+        return stateBefore.isEmpty();
     }
 
     /**
@@ -80,27 +87,27 @@ public final class SessionsStore {
      */
     public boolean upsertForEvent(Tx tx, Upsert u, Optional<String> stateBefore, boolean toolCall, String at)
             throws SQLException {
-        var p = params(u, at);
-        var params = java.util.Arrays.copyOf(p, p.length + 2);
-        params[p.length] = toolCall ? 1 : 0;
-        params[p.length + 1] = at;
-        return run(tx, UPSERT_EVENT, params, stateBefore);
+        var params = params(u, at, toolCall ? 1 : 0, at);
+        if (db.dialect() == Dialect.POSTGRES) return insertedOnPostgres(tx, UPSERT_EVENT_PG, params);
+        Rows.bind(tx.prepared(UPSERT_EVENT), params).executeUpdate();
+        return stateBefore.isEmpty();
     }
 
-    private static Object[] params(Upsert u, String activityAt) {
-        return new Object[] {u.id(), u.name(), u.kind(), u.purpose(), u.priority(), u.persona(), u.cwd(),
+    /** The upsert's parameters: the session's fields, its activity time, then {@code more}. */
+    private static Object[] params(Upsert u, String activityAt, Object... more) {
+        Object[] fields = {u.id(), u.name(), u.kind(), u.purpose(), u.priority(), u.persona(), u.cwd(),
                 u.worktree(), u.branch(), u.pid(), u.tmuxTarget(), u.parentId(), u.agent(), u.model(),
                 u.claudeSessionId(), activityAt};
+        if (more.length == 0) return fields;
+        var all = java.util.Arrays.copyOf(fields, fields.length + more.length);
+        System.arraycopy(more, 0, all, fields.length, more.length);
+        return all;
     }
 
-    private boolean run(Tx tx, String upsert, Object[] params, Optional<String> stateBefore) throws SQLException {
-        if (db.dialect() == Dialect.POSTGRES) {
-            try (var rs = Rows.bind(tx.prepared(upsert + " RETURNING (xmax = 0) AS inserted"), params).executeQuery()) {
-                return rs.next() && rs.getBoolean(1);
-            }
+    private static boolean insertedOnPostgres(Tx tx, String upsertReturning, Object[] params) throws SQLException {
+        try (var rs = Rows.bind(tx.prepared(upsertReturning), params).executeQuery()) {
+            return rs.next() && rs.getBoolean(1);
         }
-        Rows.bind(tx.prepared(upsert), params).executeUpdate();
-        return stateBefore.isEmpty();
     }
 
     /** The session's state inside a write; empty when there is no such session. */
