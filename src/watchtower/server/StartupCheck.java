@@ -11,6 +11,8 @@ import watchtower.core.DbTarget;
 
 /** The checks made before and after start, each turned into one line a person can act on. */
 public final class StartupCheck {
+    private static final int SQLITE_BUSY = 5; // the primary result code, in the low byte of an extended one
+
     private StartupCheck() {}
 
     /** One line per log record, no source class noise. Must run before the first logger is made. */
@@ -47,7 +49,13 @@ public final class StartupCheck {
         if (e instanceof BindException) {
             return "port " + config.port() + " on " + config.host() + " is in use (is Watchtower already running? try --port)";
         }
-        if (e instanceof java.sql.SQLException) return "database " + config.db().describe() + ": " + e.getMessage();
+        if (e instanceof java.sql.SQLException sql) {
+            if (config.db() instanceof DbTarget.SqliteFile && (sql.getErrorCode() & 0xff) == SQLITE_BUSY) {
+                return "database " + config.db().describe() + " is in use by another process (is Watchtower already"
+                        + " running on it? stop that one, or give this one another --db)";
+            }
+            return "database " + config.db().describe() + ": " + e.getMessage();
+        }
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 }

@@ -70,7 +70,7 @@ public final class SearchIndex implements AutoCloseable {
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
         config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
         config.setBusyTimeout(5_000);
-        this.index = config.createConnection("jdbc:sqlite:" + file);
+        this.index = config.createConnection(Db.jdbcUrl(file));
         try {
             open();
         } catch (SQLException | RuntimeException e) {

@@ -87,7 +87,7 @@ final class WalCheckpointer implements AutoCloseable {
         var config = new SQLiteConfig();
         config.setBusyTimeout(BUSY_TIMEOUT_MS);
         var log = file.resolveSibling(file.getFileName() + "-wal");
-        var checkpointer = new WalCheckpointer(config.createConnection("jdbc:sqlite:" + file.toAbsolutePath()),
+        var checkpointer = new WalCheckpointer(config.createConnection(Db.jdbcUrl(file)),
                 log, longLogFrames, logSizeLimit);
         checkpointer.timer.scheduleWithFixedDelay(checkpointer::round, EVERY_MS, EVERY_MS, TimeUnit.MILLISECONDS);
         return checkpointer;

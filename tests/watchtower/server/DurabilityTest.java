@@ -101,6 +101,30 @@ class DurabilityTest {
         }
     }
 
+    @Test
+    void aSecondServerOnTheSameDatabaseSaysWhyInOneLineAndTheFirstKeepsWorking() throws Exception {
+        var db = dir.resolve("shared.db");
+        try (var first = ServerProcess.start(dir.resolve("uvs"), db)) {
+            var api = new Api(first.url(), null);
+            assertEquals(200, api.post("/events", obj("session_id", "s", "wt_event_id", "before")).status());
+            var cmd = new java.util.ArrayList<>(ServerProcess.javaCommand("Watchtower"));
+            cmd.addAll(java.util.List.of("--port", "0", "--data-dir", dir.resolve("uvs2").toString(), "--db", db.toString()));
+            var p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            try {
+                assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the second server gave up");
+                var out = new String(p.getInputStream().readAllBytes());
+                assertEquals(1, p.exitValue(), out);
+                assertTrue(out.contains(db.toString()) && out.contains("in use by another process"), out);
+                assertFalse(out.contains("Exception") || out.contains("\tat "), "no stack trace: " + out);
+            } finally {
+                p.destroyForcibly(); // when it started after all
+            }
+            assertEquals(200, api.post("/events", obj("session_id", "s", "wt_event_id", "after")).status());
+            assertEquals(2, api.get("/sessions/s").json().path("event_count").asInt());
+        }
+        assertEquals(Set.of("before", "after"), storedUids(db));
+    }
+
     // --- infra ---
 
     private static Set<String> storedUids(Path db) throws Exception {

@@ -47,12 +47,12 @@ public final class TestServer implements AutoCloseable {
         if (server.config().db() instanceof DbTarget.Postgres pg) {
             return java.sql.DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password());
         }
-        return java.sql.DriverManager.getConnection("jdbc:sqlite:" + dbFile());
+        return java.sql.DriverManager.getConnection(watchtower.store.Db.jdbcUrl(dbFile())); // as the server opens it: the file is ours alone
     }
 
     /** SQLite's search index, a file of its own beside the database (SearchIndex). */
     public java.sql.Connection searchJdbc() throws SQLException {
-        return java.sql.DriverManager.getConnection("jdbc:sqlite:" + watchtower.store.SearchIndex.fileFor(dbFile()));
+        return java.sql.DriverManager.getConnection(watchtower.store.Db.jdbcUrl(watchtower.store.SearchIndex.fileFor(dbFile())));
     }
 
     /** The SQLite file; tests that read it directly call {@link TestDb#assumeSqlite} first. */
