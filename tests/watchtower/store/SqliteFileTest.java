@@ -59,9 +59,13 @@ class SqliteFileTest {
             var cmd = new java.util.ArrayList<>(ServerProcess.javaCommand(Reader.class.getName()));
             cmd.add(server.dbFile().toString());
             var p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
-            var out = new String(p.getInputStream().readAllBytes()).strip();
-            assertTrue(out.contains("locked"), out);
+            try {
+                assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "the reader gave up");
+                var out = new String(p.getInputStream().readAllBytes()).strip();
+                assertTrue(out.contains("locked"), out);
+            } finally {
+                p.destroyForcibly();
+            }
             try (var c = server.jdbc(); var rs = c.createStatement().executeQuery("SELECT count(*) FROM events")) {
                 rs.next();
                 assertEquals(1, rs.getInt(1));
