@@ -15,9 +15,10 @@ final class PostgresSchema {
 
     /**
      * Kept apart from SQLite's: its version 5 only moved SQLite's search index to its own file.
-     * Version 5 here drops the reference's (session_id, created_at), as SQLite's version 6 did.
+     * Version 5 here drops the reference's (session_id, created_at), as SQLite's version 6 did;
+     * version 6 drops (created_at), as SQLite's version 7 does.
      */
-    static final int VERSION = 5;
+    static final int VERSION = 6;
 
     private static final long MIGRATION_LOCK = 0x5741_5443_4854_5752L; // "WATCHTWR"
     private static final String NOW = "(to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'))";
@@ -52,7 +53,8 @@ final class PostgresSchema {
             "CREATE INDEX IF NOT EXISTS idx_approvals_session_status ON approvals (session_id, status)",
             "CREATE UNIQUE INDEX IF NOT EXISTS idx_events_uid ON events (event_uid) WHERE event_uid IS NOT NULL",
             "CREATE INDEX IF NOT EXISTS idx_events_session_id ON events (session_id, id)",
-            "CREATE INDEX IF NOT EXISTS idx_events_created ON events (created_at)",
+            // retention finds where the old events end by the id (Retention.firstIdFrom)
+            "DROP INDEX IF EXISTS idx_events_created",
             "CREATE INDEX IF NOT EXISTS idx_sessions_activity ON sessions (activity_at DESC)",
             "CREATE INDEX IF NOT EXISTS idx_approvals_status_created ON approvals (status, created_at)",
             // one writer keeps this rule on SQLite; with several instances the index keeps it

@@ -52,6 +52,47 @@ class GrowthTest {
     }
 
     @Test
+    void retentionFindsWhereOldEventsEndByTheIdAndStillJudgesEachByItsOwnTime() throws Exception {
+        try (var server = TestServer.start(dir)) {
+            var now = Instant.now();
+            var old = Time.format(now.minus(40, ChronoUnit.DAYS));
+            var recent = Time.format(now.minus(1, ChronoUnit.DAYS));
+            var retention = new Retention(server.server().store(), 30);
+            var cutoff = Time.format(now.minus(30, ChronoUnit.DAYS));
+            try (var c = server.jdbc()) {
+                for (int i = 0; i < 10; i++) insert(c, "old-" + i, old);
+                c.createStatement().execute("DELETE FROM events WHERE event_type IN ('old-3', 'old-4', 'old-5')"); // gaps
+                long firstRecent = insert(c, "recent-0", recent);
+                for (int i = 1; i < 5; i++) insert(c, "recent-" + i, recent);
+                assertEquals(firstRecent, retention.firstIdFrom(cutoff), "the first id at or after the cut-off");
+                insert(c, "stamped-old-later", old); // the clock was set back
+                insert(c, "recent-5", recent);
+            }
+            assertEquals(0, new Retention(server.server().store(), 400).pruneOnce(now), "nothing is older than that");
+
+            retention.pruneOnce(now);
+            try (var c = server.jdbc(); var rs = c.createStatement().executeQuery("SELECT event_type FROM events ORDER BY id")) {
+                var left = new java.util.ArrayList<String>();
+                while (rs.next()) left.add(rs.getString(1));
+                assertTrue(left.stream().noneMatch(t -> t.startsWith("old-")), "the old events before the recent ones went: " + left);
+                assertEquals(java.util.stream.IntStream.range(0, 6).mapToObj(i -> "recent-" + i).toList(),
+                        left.stream().filter(t -> t.startsWith("recent-")).toList(), "every recent event stayed");
+            }
+        }
+    }
+
+    private static long insert(java.sql.Connection c, String type, String createdAt) throws java.sql.SQLException {
+        try (var ps = c.prepareStatement("INSERT INTO events (session_id, event_type, payload, created_at) VALUES ('s', ?, '{}', ?) RETURNING id")) {
+            ps.setString(1, type);
+            ps.setString(2, createdAt);
+            try (var rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    @Test
     void retentionPrunesOldHistoryInBatchesWhileIngestGoesOn() throws Exception {
         try (var server = TestServer.start(dir)) {
             var old = Time.format(Instant.now().minus(40, ChronoUnit.DAYS));
