@@ -294,18 +294,15 @@ public final class SearchIndex implements AutoCloseable {
         if (missing.isEmpty()) return rows;
         // one query for the batch's missing payloads (all of them after a restart), not one per row
         var sql = "SELECT id, payload FROM events WHERE id IN (" + "?,".repeat(missing.size() - 1) + "?)";
+        var payloads = new HashMap<Long, String>();
         try (var ps = Rows.bind(c.prepareStatement(sql), missing.keySet().toArray()); var rs = ps.executeQuery()) {
-            while (rs.next()) {
-                int at = missing.remove(rs.getLong(1));
-                var row = rows.get(at);
-                rows.set(at, new Row(row.id(), row.eventType(), row.toolName(), row.command(),
-                        SearchText.ofStored(rs.getString(2), row.eventType(), row.toolName(), row.command())));
-            }
+            while (rs.next()) payloads.put(rs.getLong(1), rs.getString(2));
         }
-        for (int at : missing.values()) { // deleted since the first read: index what is known of it
+        for (int at : missing.values()) {
             var row = rows.get(at);
+            // a payload deleted since the first read is null: the text is then what is known of the event
             rows.set(at, new Row(row.id(), row.eventType(), row.toolName(), row.command(),
-                    SearchText.ofStored(null, row.eventType(), row.toolName(), row.command())));
+                    SearchText.ofStored(payloads.get(row.id()), row.eventType(), row.toolName(), row.command())));
         }
         return rows;
     }
