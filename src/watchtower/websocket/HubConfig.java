@@ -26,7 +26,10 @@ public record HubConfig(int maxClients, int queueCapacity, int maxMessageBytes,
         }
     }
 
-    /** 1000 clients, 1000 queued messages each, 1 MiB messages, ping every 30 s, drop after 60 s of silence. */
+    /**
+     * 1000 clients, 1000 queued messages each (and at most Outbox.MAX_QUEUED_BYTES), 1 MiB messages,
+     * ping every 30 s, drop after 60 s of silence.
+     */
     public static HubConfig defaults() {
         return new HubConfig(1000, 1000, 1 << 20, Duration.ofSeconds(30), Duration.ofSeconds(60));
     }

@@ -6,10 +6,12 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The frames waiting for one client, and whether a writer has the client in hand. Data messages
- * go in a bounded queue that never blocks the producer (a full queue is reported, and the caller
- * drops the client). A ping and a pong jump ahead of data; at most one of each waits, since
- * RFC 6455 §5.5.3 lets us answer only the latest ping, so a ping flood cannot grow memory. A
- * close frame ends the queue, clearing what was left, since §5.5.1 forbids data after it.
+ * go in a queue bounded in messages and in bytes that never blocks the producer (a full queue is
+ * reported, and the caller drops the client). Every client queues the same broadcast frames, each
+ * queue a tail of one stream, so the byte bound also bounds what all of them keep alive together.
+ * A ping and a pong jump ahead of data; at most one of each waits, since RFC 6455 §5.5.3 lets us
+ * answer only the latest ping, so a ping flood cannot grow memory. A close frame ends the queue,
+ * clearing what was left, since §5.5.1 forbids data after it.
  *
  * <p>The outbox is held until {@link #open()}, so the snapshot is the first frame written. After
  * that, the call that finds it idle is told READY (or true) and must hand the client to a writer;
@@ -19,10 +21,15 @@ import java.util.concurrent.locks.ReentrantLock;
 final class Outbox {
     /** A writer takes at most this much data in one batch, so one busy client cannot hog it. */
     static final int BATCH_BYTES = 256 * 1024;
+    /** At most this much data waits for one client, whatever the message count (a few large messages). */
+    static final long MAX_QUEUED_BYTES = 16L << 20;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final ArrayDeque<byte[]> data = new ArrayDeque<>();
     private final int capacity;
+    private final long maxBytes;
+    private long queuedBytes;   // the data frames' bytes
+    private byte[] head;        // the snapshot, until written
     private byte[] pong;        // the answer to the latest ping, if not yet sent
     private byte[] ping;        // our keep-alive ping, if not yet sent
     private byte[] closeFrame;  // set once: the last frame this client will get
@@ -31,7 +38,12 @@ final class Outbox {
     private boolean scheduled;  // a writer has this outbox queued or in hand
 
     Outbox(int capacity) {
+        this(capacity, MAX_QUEUED_BYTES);
+    }
+
+    Outbox(int capacity, long maxBytes) {
         this.capacity = capacity;
+        this.maxBytes = maxBytes;
     }
 
     /** FULL only when the queue is full; once closing, frames are quietly discarded. */
@@ -39,20 +51,21 @@ final class Outbox {
         lock.lock();
         try {
             if (closing()) return Offer.QUEUED;
-            if (data.size() >= capacity) return Offer.FULL;
+            if (data.size() >= capacity || queuedBytes + frame.length > maxBytes) return Offer.FULL;
             data.addLast(frame);
+            queuedBytes += frame.length;
             return claim() ? Offer.READY : Offer.QUEUED;
         } finally {
             lock.unlock();
         }
     }
 
-    /** Puts a message ahead of everything queued so far, whatever the capacity (the snapshot). */
+    /** Puts a message ahead of everything queued, outside the bounds (the snapshot, however many sessions it lists). */
     void first(byte[] frame) {
         lock.lock();
         try {
             if (closing()) return;
-            data.addFirst(frame);
+            head = frame;
         } finally {
             lock.unlock();
         }
@@ -122,7 +135,7 @@ final class Outbox {
     }
 
     /**
-     * Moves the next frames to write into {@code into}: the pong, the ping, then data up to
+     * Moves the next frames to write into {@code into}: the pong, the ping, the snapshot, then data up to
      * {@link #BATCH_BYTES} (at least one message), then the close frame once data is empty.
      * False when nothing will follow what it gave: the close frame is in {@code into}, or the
      * outbox was shut down. Called only by the writer holding the client.
@@ -134,11 +147,19 @@ final class Outbox {
             if (pong != null) into.add(takePong());
             if (ping != null) into.add(takePing());
             long bytes = 0;
+            if (head != null) {
+                into.add(head);
+                bytes = head.length;
+                head = null;
+            }
+            long taken = 0;
             while (!data.isEmpty() && (bytes == 0 || bytes + data.peekFirst().length <= BATCH_BYTES)) {
                 var frame = data.pollFirst();
                 bytes += frame.length;
+                taken += frame.length;
                 into.add(frame);
             }
+            queuedBytes -= taken;
             if (data.isEmpty() && closeFrame != null) {
                 into.add(closeFrame);
                 done = true;
@@ -173,7 +194,7 @@ final class Outbox {
     }
 
     private boolean hasWork() {
-        return pong != null || ping != null || !data.isEmpty() || closeFrame != null;
+        return head != null || pong != null || ping != null || !data.isEmpty() || closeFrame != null;
     }
 
     private byte[] takePong() {
@@ -189,7 +210,9 @@ final class Outbox {
     }
 
     private void clear() {
+        head = null;
         data.clear();
+        queuedBytes = 0;
         pong = null;
         ping = null;
     }

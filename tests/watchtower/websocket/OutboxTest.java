@@ -20,6 +20,26 @@ class OutboxTest {
     }
 
     @Test
+    void aQueueIsFullByItsBytesTooAndWritingFreesThem() {
+        var box = new Outbox(100, 10);
+        assertFalse(box.open());
+        assertEquals(Offer.READY, box.offer(b("12345")));
+        assertEquals(Offer.QUEUED, box.offer(b("6789")));
+        assertEquals(Offer.FULL, box.offer(b("ab")), "11 bytes would wait, over the 10 allowed");
+        assertEquals(List.of("12345", "6789"), batch(box));
+        assertEquals(Offer.QUEUED, box.offer(b("abcdefghij")), "written bytes no longer count");
+    }
+
+    @Test
+    void aSnapshotLargerThanTheByteBoundIsStillQueuedAndDoesNotFillTheQueue() {
+        var box = new Outbox(1, 4);
+        box.first(b("a long snapshot"));
+        assertEquals(Offer.QUEUED, box.offer(b("next")), "the snapshot counts against neither bound");
+        assertTrue(box.open());
+        assertEquals(List.of("a long snapshot", "next"), batch(box));
+    }
+
+    @Test
     void snapshotGoesAheadOfQueuedBroadcastsEvenWhenFull() {
         var box = new Outbox(1);
         assertEquals(Offer.QUEUED, box.offer(b("broadcast")), "nothing is written before open()");
