@@ -42,7 +42,7 @@ final class IngestScenario {
         record During(IngestLoad.Result load, int ready, int dropped, long eventMessages) {}
         var done = runner.fresh(side, "ingest-" + tag, server -> {
             if (listeners == 0) return new During(IngestLoad.run(server, spec, tag), 0, 0, 0);
-            try (var live = LiveListeners.open(server, listeners, Duration.ofSeconds(60))) {
+            try (var live = LiveListeners.counting(server, listeners, Duration.ofSeconds(60))) {
                 var load = IngestLoad.run(server, spec, tag);
                 long received = live.awaitEventMessages((long) load.acked().size() * live.ready(), Duration.ofSeconds(5));
                 return new During(load, live.ready(), live.closedEarly(), received);
