@@ -152,14 +152,12 @@ final class Outbox {
                 bytes = head.length;
                 head = null;
             }
-            long taken = 0;
             while (!data.isEmpty() && (bytes == 0 || bytes + data.peekFirst().length <= BATCH_BYTES)) {
                 var frame = data.pollFirst();
                 bytes += frame.length;
-                taken += frame.length;
+                queuedBytes -= frame.length;
                 into.add(frame);
             }
-            queuedBytes -= taken;
             if (data.isEmpty() && closeFrame != null) {
                 into.add(closeFrame);
                 done = true;
