@@ -11,6 +11,7 @@
 //SOURCES ../src/watchtower/core/*.java
 //SOURCES watchtower/core/*.java
 //SOURCES ../src/watchtower/http/*.java
+//SOURCES watchtower/http/*.java
 //SOURCES ../src/watchtower/store/*.java
 //SOURCES ../src/watchtower/security/*.java
 //SOURCES ../src/watchtower/approvals/*.java

@@ -3,7 +3,6 @@ package watchtower.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Typed reads of request fields. A field of the wrong type is 422 and names the field, so a
@@ -13,7 +12,6 @@ public final class Fields {
     private Fields() {}
 
     /** Session ids reach file paths (checkpoints, metadata), so they are a closed alphabet. */
-    private static final Pattern SESSION_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final int MAX_TEXT = 64 * 1024;
 
     /** A string field, or null when absent or null. Other types are 422. */
@@ -74,7 +72,7 @@ public final class Fields {
     }
 
     public static String sessionId(String raw) {
-        if (raw == null || !SESSION_ID.matcher(raw).matches()) {
+        if (!isSessionId(raw)) {
             throw ApiError.unprocessable("invalid session id: use 1-128 letters, digits, '.', '_' or '-'");
         }
         return raw;
@@ -82,12 +80,25 @@ public final class Fields {
 
     /** For ids in a URL path: a malformed one cannot exist, so it is 404 like any unknown id. */
     public static String sessionIdInPath(String raw) {
-        if (raw == null || !SESSION_ID.matcher(raw).matches()) throw ApiError.notFound("session not found");
+        if (!isSessionId(raw)) throw ApiError.notFound("session not found");
         return raw;
     }
 
+    /**
+     * {@code [A-Za-z0-9][A-Za-z0-9._-]{0,127}}, checked by hand: every event is checked twice, and
+     * the regular expression was a twentieth of an event's handling.
+     */
     public static boolean isSessionId(String raw) {
-        return raw != null && SESSION_ID.matcher(raw).matches();
+        if (raw == null || raw.isEmpty() || raw.length() > 128 || !isAsciiAlnum(raw.charAt(0))) return false;
+        for (int i = 1; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (!isAsciiAlnum(c) && c != '.' && c != '_' && c != '-') return false;
+        }
+        return true;
+    }
+
+    private static boolean isAsciiAlnum(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
     }
 
     public static long numericIdInPath(String raw, String what) {

@@ -17,6 +17,7 @@ import watchtower.control.ControlOptions;
 import watchtower.core.Config;
 import watchtower.core.DbTarget;
 import watchtower.core.Threads;
+import watchtower.http.HandlerExecutor;
 import watchtower.http.Router;
 import watchtower.http.StaticFiles;
 import watchtower.ingest.ClaudeHookApi;
@@ -84,7 +85,9 @@ public final class Server implements AutoCloseable {
         var closeables = new java.util.ArrayList<AutoCloseable>();
         try {
             var http = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 512);
-            var executor = Threads.perTask("http");
+            // platform threads: one kept warm for the next request (see HandlerExecutor)
+            var executor = Threads.hasVirtualThreads() ? Threads.perTask("http")
+                    : new HandlerExecutor(Threads.perTask("http"));
             http.setExecutor(executor); // never the default: it runs handlers on the one dispatcher thread
             int port = http.getAddress().getPort();
 
