@@ -31,13 +31,23 @@ public final class Response {
         if (sent) throw new IllegalStateException("response already sent");
         sent = true;
         exchange.getResponseHeaders().set("Content-Type", contentType);
-        boolean head = exchange.getRequestMethod().equals("HEAD");
-        exchange.sendResponseHeaders(status, head || body.length == 0 ? -1 : body.length);
-        if (!head && body.length > 0) {
-            try (var out = exchange.getResponseBody()) {
-                out.write(body);
-            }
+        send(exchange, status, exchange.getRequestMethod().equals("HEAD") ? new byte[0] : body);
+    }
+
+    /** The head, then the body if there is one, in one socket write when {@link SingleWrite} can hold them. */
+    private static void send(HttpExchange exchange, int status, byte[] body) throws IOException {
+        if (body.length == 0) {
+            exchange.sendResponseHeaders(status, -1);
+            return;
         }
+        var held = SingleWrite.hold(exchange, body.length);
+        try {
+            exchange.sendResponseHeaders(status, body.length);
+            exchange.getResponseBody().write(body);
+        } finally {
+            if (held != null) held.release();
+        }
+        exchange.getResponseBody().close();
     }
 
     /** Marks the exchange as answered by someone else (the WebSocket upgrade writes its own bytes). */
@@ -76,10 +86,8 @@ public final class Response {
         public boolean complete(int status, Object body) {
             if (!done.compareAndSet(false, true)) return false;
             try (exchange) {
-                var bytes = Json.writeBytes(body);
                 exchange.getResponseHeaders().set("Content-Type", "application/json");
-                exchange.sendResponseHeaders(status, bytes.length);
-                exchange.getResponseBody().write(bytes);
+                send(exchange, status, Json.writeBytes(body));
                 return true;
             } catch (java.io.IOException e) {
                 return false; // the client gave up waiting: nothing to answer
