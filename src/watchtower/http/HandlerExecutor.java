@@ -6,6 +6,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import watchtower.core.HandOffs;
 
 /**
  * Runs the HTTP server's handlers on a pool of platform threads, with one worker kept warm: a
@@ -17,6 +18,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * a whole request; a warm worker takes the next request without that wake-up. The spin is short
  * and happens only while nothing else is running, so an idle server uses no CPU and a busy one
  * (other requests running, which keep the cores busy) never spins: its workers park as before.
+ * Nor does it spin once a request has handed work to another of our threads ({@link HandOffs}: a
+ * write queued for the database writer, a message for the WebSocket writers): on two cores a
+ * spinning worker made that thread wait, and an http hook's round trip doubled.
  *
  * <p>A handler that will hold its thread for a connection's life (a WebSocket) calls
  * {@link #holdsThread()}: it no longer counts as running, or no worker would ever stay warm while a
@@ -46,8 +50,9 @@ public final class HandlerExecutor extends AbstractExecutorService {
         if (warm.compareAndSet(WAITING, request)) return;
         try {
             pool.execute(() -> {
+                long handOffs = HandOffs.count();
                 run(request);
-                stayWarm();
+                stayWarm(handOffs);
             });
         } catch (RuntimeException e) {
             running.decrementAndGet();
@@ -74,14 +79,20 @@ public final class HandlerExecutor extends AbstractExecutorService {
     }
 
     /** Takes requests handed to the warm slot for as long as they keep coming; then back to the pool. */
-    private void stayWarm() {
-        while (running.get() == 0 && !pool.isShutdown() && warm.compareAndSet(NONE, WAITING)) {
+    private void stayWarm(long handOffs) {
+        while (quiet(handOffs) && warm.compareAndSet(NONE, WAITING)) {
             long until = System.nanoTime() + WARM_NANOS;
-            while (warm.get() == WAITING && running.get() == 0 && System.nanoTime() < until) Thread.onSpinWait();
-            if (warm.compareAndSet(WAITING, NONE)) return; // nothing came (or others run): park in the pool
+            while (warm.get() == WAITING && quiet(handOffs) && System.nanoTime() < until) Thread.onSpinWait();
+            if (warm.compareAndSet(WAITING, NONE)) return; // nothing came, or others need the core: park in the pool
             var request = (Runnable) warm.getAndSet(NONE);
+            handOffs = HandOffs.count();
             run(request);
         }
+    }
+
+    /** No other request runs and no other thread of ours was handed work since {@code handOffs} was read. */
+    private boolean quiet(long handOffs) {
+        return running.get() == 0 && HandOffs.count() == handOffs && !pool.isShutdown();
     }
 
     /** Requests counted as running (for tests). */

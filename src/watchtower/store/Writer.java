@@ -13,6 +13,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import watchtower.core.HandOffs;
 import watchtower.core.Threads;
 import watchtower.http.ApiError;
 
@@ -102,6 +103,7 @@ public final class Writer implements AutoCloseable {
             uncommitted.decrementAndGet();
             throw ApiError.unavailable("write queue full, try again");
         }
+        HandOffs.note();
         return pending.done;
     }
 

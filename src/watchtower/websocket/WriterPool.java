@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntSupplier;
+import watchtower.core.HandOffs;
 import watchtower.core.Threads;
 
 import static java.lang.System.Logger.Level.DEBUG;
@@ -137,6 +138,7 @@ final class WriterPool implements AutoCloseable {
             }
             for (int i = Math.min(idle, queued); i > 0; i--) work.signal();
             ensureWriters();
+            if (queued > 0) HandOffs.note();
             return true;
         } finally {
             lock.unlock();

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import watchtower.core.HandOffs;
 
 class HandlerExecutorTest {
     /** The pool under the executor: counts the requests that went through it rather than to the warm worker. */
@@ -59,6 +60,20 @@ class HandlerExecutorTest {
         assertEquals(n + 1, pool.getTaskCount(), "with a request running, every request goes through the pool");
         release.countDown();
         awaitRunning(0);
+    }
+
+    @Test
+    void noWorkerStaysWarmAfterARequestHandedWorkToAnotherThread() throws Exception {
+        int n = 300;
+        for (int i = 0; i < n; i++) {
+            var done = new CompletableFuture<Void>();
+            executor.execute(() -> {
+                HandOffs.note(); // as a write queued for the database writer does
+                done.complete(null);
+            });
+            done.get(5, TimeUnit.SECONDS);
+        }
+        assertEquals(n, pool.getTaskCount(), "every request went through the pool");
     }
 
     @Test
