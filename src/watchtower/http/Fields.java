@@ -86,7 +86,7 @@ public final class Fields {
 
     /**
      * {@code [A-Za-z0-9][A-Za-z0-9._-]{0,127}}, checked by hand: every event is checked twice, and
-     * the regular expression was a twentieth of an event's handling.
+     * the regular expression took about 4% of a request thread's Java time.
      */
     public static boolean isSessionId(String raw) {
         if (raw == null || raw.isEmpty() || raw.length() > 128 || !isAsciiAlnum(raw.charAt(0))) return false;
