@@ -42,14 +42,14 @@ final class LiveListeners implements AutoCloseable {
     private final Selector selector;
     private final Thread reader;
     private final CountDownLatch snapshots;
+    /** Timed clients (fan-out) read every message's tag; counting ones (ingest) only count events. */
+    private final boolean timed;
     private final AtomicLong messages = new AtomicLong();
     private final AtomicLong eventMessages = new AtomicLong();
     private final AtomicInteger closed = new AtomicInteger();
     private final AtomicInteger probed = new AtomicInteger();
     private volatile boolean closing;
     private String firstError;
-
-    private final boolean timed;
 
     private LiveListeners(int count, boolean timed) throws IOException {
         this.timed = timed;

@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import watchtower.http.Access;
 import watchtower.http.ApiError;
+import watchtower.http.HandlerExecutor;
 import watchtower.http.Json;
 import watchtower.http.Router;
 import watchtower.websocket.Hub;
@@ -52,6 +53,7 @@ final class LiveStream implements AutoCloseable {
         router.get("/live", Access.CONTROL, (req, res) -> {
             if (unavailable.isPresent()) throw ApiError.unavailable("live stream unavailable: " + unavailable.get());
             res.handedOver();
+            HandlerExecutor.holdsThread(); // a WebSocket holds this thread for its life: not a busy server
             hub.accept(req.exchange(), this::snapshot);
         });
     }

@@ -16,7 +16,6 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import watchtower.core.Threads;
-import watchtower.http.HandlerExecutor;
 
 import static java.lang.System.Logger.Level.DEBUG;
 import static java.lang.System.Logger.Level.ERROR;
@@ -172,7 +171,6 @@ public final class Hub implements AutoCloseable {
         } finally {
             fanout.unlock();
         }
-        HandlerExecutor.holdsThread(); // for the connection's life: a busy server it is not
         try {
             client.run(snapshot);
         } finally {
