@@ -105,8 +105,8 @@ public final class EventsApi {
                 in.toolName(), in.command(), stored.payloadJson(), in.eventUid(), at, stored.searchText()));
         if (id.isEmpty()) return id;
         if (in.sessionId() != null) {
-            var before = store.sessions().state(tx, in.sessionId());
-            boolean wasTerminated = before.filter("terminated"::equals).isPresent();
+            var before = store.sessions().before(tx, in.sessionId());
+            boolean wasTerminated = before.filter(SessionsStore.Before::terminated).isPresent();
             boolean created = store.sessions().upsertForEvent(tx, in.session(), before, in.toolName() != null, at);
             SessionMachine.stamp(tx, in.machine(), in.sessionId());
             if (in.eventType() != null) sessionEvents.apply(tx, in.sessionId(), in.eventType(), in.payload(), wasTerminated);

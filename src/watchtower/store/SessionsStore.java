@@ -51,8 +51,13 @@ public final class SessionsStore {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?)
             ON CONFLICT (id) DO UPDATE SET""" + KEEP_KNOWN;
 
-    /** The same for an event, which also counts itself, in the one statement (it runs on the one writer). */
-    private static final String UPSERT_EVENT = """
+    /**
+     * The same for an event, which also counts itself, in the one statement (it runs on the one
+     * writer); this form leaves activity_at alone, for a session already active in this second
+     * (times are to the second). SQLite rewrites the index entry of every column a statement sets,
+     * even to the value it had, and that index page went into the log with every commit.
+     */
+    private static final String UPSERT_EVENT_SAME_SECOND = """
             INSERT INTO sessions (id, name, kind, purpose, priority, persona, cwd, worktree, branch, pid,
                                   tmux_target, parent_id, agent, model, claude_session_id, state, activity_at,
                                   event_count, tool_calls, last_event_at)
@@ -61,7 +66,10 @@ public final class SessionsStore {
             ,
               event_count = sessions.event_count + 1,
               tool_calls = sessions.tool_calls + excluded.tool_calls,
-              last_event_at = excluded.last_event_at,
+              last_event_at = excluded.last_event_at""";
+
+    private static final String UPSERT_EVENT = UPSERT_EVENT_SAME_SECOND + """
+            ,
               activity_at = excluded.activity_at""";
 
     // PostgreSQL says in the statement whether the row was new
@@ -82,15 +90,16 @@ public final class SessionsStore {
 
     /**
      * The same for an event at {@code at}, which also counts it (and a tool call) on the session.
-     * {@code stateBefore}: the session's {@link #state} the caller read in this operation (empty: no
-     * row), so the row is read once per event; PostgreSQL still decides in the statement.
+     * {@code before}: the session as the caller read it in this operation ({@link #before}; empty:
+     * no row), so the row is read once per event; PostgreSQL still decides in the statement.
      */
-    public boolean upsertForEvent(Tx tx, Upsert u, Optional<String> stateBefore, boolean toolCall, String at)
+    public boolean upsertForEvent(Tx tx, Upsert u, Optional<Before> before, boolean toolCall, String at)
             throws SQLException {
         var params = params(u, at, toolCall ? 1 : 0, at);
         if (db.dialect() == Dialect.POSTGRES) return insertedOnPostgres(tx, UPSERT_EVENT_PG, params);
-        Rows.bind(tx.prepared(UPSERT_EVENT), params).executeUpdate();
-        return stateBefore.isEmpty();
+        boolean sameSecond = before.map(b -> at.equals(b.activityAt())).orElse(false);
+        Rows.bind(tx.prepared(sameSecond ? UPSERT_EVENT_SAME_SECOND : UPSERT_EVENT), params).executeUpdate();
+        return before.isEmpty();
     }
 
     /** The upsert's parameters: the session's fields, its activity time, then {@code more}. */
@@ -107,6 +116,21 @@ public final class SessionsStore {
     private static boolean insertedOnPostgres(Tx tx, String upsertReturning, Object[] params) throws SQLException {
         try (var rs = Rows.bind(tx.prepared(upsertReturning), params).executeQuery()) {
             return rs.next() && rs.getBoolean(1);
+        }
+    }
+
+    /** A session as an event's write finds it: its state ("" when NULL) and when it was last active. */
+    public record Before(String state, String activityAt) {
+        public boolean terminated() {
+            return state.equals("terminated");
+        }
+    }
+
+    /** The session inside a write, before an event changes it; empty when there is no such session. */
+    public Optional<Before> before(Tx tx, String id) throws SQLException {
+        try (var rs = Rows.bind(tx.prepared("SELECT state, activity_at FROM sessions WHERE id = ?"), id).executeQuery()) {
+            return rs.next() ? Optional.of(new Before(Objects.requireNonNullElse(rs.getString(1), ""), rs.getString(2)))
+                    : Optional.empty();
         }
     }
 
