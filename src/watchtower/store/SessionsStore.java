@@ -83,9 +83,9 @@ public final class SessionsStore {
      */
     public boolean upsert(Tx tx, Upsert u) throws SQLException {
         if (db.dialect() == Dialect.POSTGRES) return insertedOnPostgres(tx, UPSERT_PG, params(u, Time.now()));
-        var stateBefore = state(tx, u.id());
+        boolean isNew = before(tx, u.id()).isEmpty();
         Rows.bind(tx.prepared(UPSERT), params(u, Time.now())).executeUpdate();
-        return stateBefore.isEmpty();
+        return isNew;
     }
 
     /**
@@ -119,26 +119,21 @@ public final class SessionsStore {
         }
     }
 
-    /** A session as an event's write finds it: its state ("" when NULL) and when it was last active. */
+    /**
+     * A session as a write finds it: its state ("" when NULL: the row still exists) and when it
+     * was last active.
+     */
     public record Before(String state, String activityAt) {
         public boolean terminated() {
             return state.equals("terminated");
         }
     }
 
-    /** The session inside a write, before an event changes it; empty when there is no such session. */
+    /** The session inside a write, before the write changes it; empty when there is no such session. */
     public Optional<Before> before(Tx tx, String id) throws SQLException {
         try (var rs = Rows.bind(tx.prepared("SELECT state, activity_at FROM sessions WHERE id = ?"), id).executeQuery()) {
             return rs.next() ? Optional.of(new Before(Objects.requireNonNullElse(rs.getString(1), ""), rs.getString(2)))
                     : Optional.empty();
-        }
-    }
-
-    /** The session's state inside a write; empty when there is no such session. */
-    public Optional<String> state(Tx tx, String id) throws SQLException {
-        try (var rs = Rows.bind(tx.prepared("SELECT state FROM sessions WHERE id = ?"), id).executeQuery()) {
-            // a row whose state is NULL still exists: report it as the empty string
-            return rs.next() ? Optional.of(Objects.requireNonNullElse(rs.getString(1), "")) : Optional.empty();
         }
     }
 
