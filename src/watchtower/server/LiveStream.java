@@ -16,7 +16,7 @@ import watchtower.websocket.RawStreams;
 
 /**
  * GET /live: the WebSocket every dashboard holds. The writer calls {@link #publish} after each
- * commit, in commit order; the hub only queues, so ingest never waits on a browser. A new client
+ * commit with its messages, in commit order; the hub only queues, so ingest never waits on a browser. A new client
  * is registered before its snapshot is read, so it misses nothing in between.
  */
 final class LiveStream implements AutoCloseable {
@@ -32,16 +32,17 @@ final class LiveStream implements AutoCloseable {
         this.sessions = sessions;
     }
 
-    void publish(Object message) {
+    /** One commit's messages, in order. */
+    void publish(List<Object> messages) {
         // Nobody to tell: skip the JSON. A client registering now reads its snapshot after this
         // commit, so it misses nothing (see the class comment).
         if (hub.clientCount() == 0) return;
-        hub.broadcast(Json.write(message));
+        hub.broadcastAll(messages.stream().map(Json::write).toList());
     }
 
-    /** A message already encoded: one this instance also relays, or one relayed from another instance. */
-    void publishJson(String json) {
-        if (hub.clientCount() > 0) hub.broadcast(json);
+    /** Messages already encoded: ones this instance also relays (a commit's), or one relayed from another instance. */
+    void publishJson(List<String> jsons) {
+        if (hub.clientCount() > 0) hub.broadcastAll(jsons);
     }
 
     /** Why /live cannot work on this JVM (the --add-opens line is missing), if it cannot. */

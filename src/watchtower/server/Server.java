@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import watchtower.agent.AgentApi;
@@ -110,7 +111,7 @@ public final class Server implements AutoCloseable {
                     new ClaudeHookApi(store, events, approvals, held, new SessionMetadata(), tokens), control,
                     new MachinesApi(machines), new AgentApi(agents, watchtower.http.Request::machine), new HealthApi(store));
             closeables.add(new Retention(store, config.retainDays()).start(java.time.Duration.ofHours(1)));
-            team.start(held, agents, live::publishJson);
+            team.start(held, agents, json -> live.publishJson(List.of(json)));
             closeables.add(team);
             closeables.add(held);
             closeables.add(agents);

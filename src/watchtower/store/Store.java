@@ -3,6 +3,7 @@ package watchtower.store;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.function.Consumer;
 import watchtower.core.DbTarget;
 
@@ -16,7 +17,7 @@ public final class Store implements AutoCloseable {
     private final SettingsStore settings;
     private final SearchIndex searchIndex; // SQLite only (its own file); PostgreSQL indexes the events row itself
 
-    private Store(Db db, Consumer<Object> broadcaster) throws SQLException {
+    private Store(Db db, Consumer<List<Object>> broadcaster) throws SQLException {
         this.db = db;
         this.searchIndex = db.target() instanceof DbTarget.SqliteFile f ? new SearchIndex(db, f.file()) : null;
         this.writer = new Writer(db, 10_000, broadcaster);
@@ -26,13 +27,13 @@ public final class Store implements AutoCloseable {
         this.settings = new SettingsStore(db);
     }
 
-    /** Opens (creating or migrating) the file; {@code broadcaster} receives each committed message. */
-    public static Store open(Path file, Consumer<Object> broadcaster) throws SQLException, IOException {
+    /** Opens (creating or migrating) the file; {@code broadcaster} receives each commit's messages, in order. */
+    public static Store open(Path file, Consumer<List<Object>> broadcaster) throws SQLException, IOException {
         return open(new DbTarget.SqliteFile(file), broadcaster);
     }
 
     /** Opens (creating or migrating) the SQLite file or PostgreSQL database. */
-    public static Store open(DbTarget target, Consumer<Object> broadcaster) throws SQLException, IOException {
+    public static Store open(DbTarget target, Consumer<List<Object>> broadcaster) throws SQLException, IOException {
         var db = Db.open(target, 4);
         try {
             return new Store(db, broadcaster);

@@ -51,7 +51,7 @@ public final class Writer implements AutoCloseable {
     private Connection connection;   // under commitLock only
     private Statements statements;   // under commitLock only
     private final BlockingQueue<Pending<?>> queue;
-    private final Consumer<Object> broadcaster;
+    private final Consumer<List<Object>> broadcaster;
     private final Thread thread;
     private volatile boolean accepting = true;
     /** Held while a group commits, by the writer thread or by a caller committing its own write. */
@@ -59,7 +59,7 @@ public final class Writer implements AutoCloseable {
     /** Operations queued and not yet committed (or failed). */
     private final AtomicInteger uncommitted = new AtomicInteger();
 
-    public Writer(Db db, int queueCapacity, Consumer<Object> broadcaster) {
+    public Writer(Db db, int queueCapacity, Consumer<List<Object>> broadcaster) {
         this.db = db;
         this.postgres = db.dialect() == Dialect.POSTGRES;
         this.connection = db.writeConnection();
@@ -237,15 +237,16 @@ public final class Writer implements AutoCloseable {
             }
         }
         for (int i = 0; i < group.size(); i++) complete(group.get(i), results[i], failures[i]);
+        // the group's messages go out as one batch: each live client's queue is locked once per commit, not per message
+        var messages = new ArrayList<Object>();
         for (int i = 0; i < group.size(); i++) {
-            if (failures[i] != null) continue;
-            for (var message : txs[i].broadcasts()) {
-                try {
-                    broadcaster.accept(message);
-                } catch (RuntimeException e) {
-                    LOG.log(System.Logger.Level.WARNING, "broadcast failed: " + e);
-                }
-            }
+            if (failures[i] == null) messages.addAll(txs[i].broadcasts());
+        }
+        if (messages.isEmpty()) return;
+        try {
+            broadcaster.accept(messages);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "broadcast failed: " + e);
         }
     }
 

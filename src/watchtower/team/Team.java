@@ -1,6 +1,7 @@
 package watchtower.team;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import watchtower.agent.AgentRegistry;
@@ -31,19 +32,19 @@ public final class Team implements AutoCloseable {
     }
 
     /**
-     * What the store calls after each commit: our clients first, then the other instances. In team
-     * mode the message is encoded once, for both.
+     * What the store calls after each commit with its messages: our clients first, then the other
+     * instances. In team mode each message is encoded once, for both.
      */
-    public Consumer<Object> broadcaster(Consumer<Object> local, Consumer<String> localJson) {
-        return message -> {
+    public Consumer<List<Object>> broadcaster(Consumer<List<Object>> local, Consumer<List<String>> localJson) {
+        return messages -> {
             var l = live;
             if (l == null) {
-                local.accept(message);
+                local.accept(messages);
                 return;
             }
-            var json = Json.write(message);
-            localJson.accept(json);
-            l.publish(json);
+            var jsons = messages.stream().map(Json::write).toList();
+            localJson.accept(jsons);
+            jsons.forEach(l::publish);
         };
     }
 

@@ -65,9 +65,9 @@ final class Client {
         writer.write(handshake.response());
     }
 
-    /** Queues a broadcast without waiting; READY clients are the caller's to hand to the writers. */
-    Offer offer(byte[] frame) {
-        return outbox.offer(frame);
+    /** Queues broadcasts without waiting; READY clients are the caller's to hand to the writers. */
+    Offer offer(List<byte[]> frames) {
+        return outbox.offer(frames);
     }
 
     void ping() {

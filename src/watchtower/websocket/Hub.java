@@ -35,6 +35,8 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 public final class Hub implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("watchtower.websocket");
     static final String WRITER_THREAD_PREFIX = WriterPool.THREAD_PREFIX;
+    /** At most this many messages (and a quarter of a client's queue) are queued for each client in one turn. */
+    static final int TURN = 32;
 
     private final HubConfig config;
     private final Set<Client> clients = ConcurrentHashMap.newKeySet();
@@ -47,6 +49,7 @@ public final class Hub implements AutoCloseable {
     private final ScheduledThreadPoolExecutor timers;
     private final ScheduledFuture<?> pinger;
     private final WriterPool writers;
+    private final int turn;
     private volatile boolean closed;
 
     public Hub(HubConfig config) {
@@ -56,24 +59,40 @@ public final class Hub implements AutoCloseable {
         long every = config.pingInterval().toMillis();
         this.pinger = timers.scheduleAtFixedRate(this::pingAll, every, every, TimeUnit.MILLISECONDS);
         this.writers = new WriterPool(WriterPool.usualSize(), config.queueCapacity(), clients::size, timers);
+        this.turn = Math.max(1, Math.min(TURN, config.queueCapacity() / 4));
     }
 
     public void broadcast(String text) {
-        if (closed) return;
-        var frame = FrameWriter.text(text);
+        broadcastAll(List.of(text));
+    }
+
+    /**
+     * Broadcasts messages in order (a commit's), a turn's worth at a time (see TURN): each client's queue
+     * takes a turn's messages under one lock, so n messages cost each client one hand-over, not n.
+     * Turns are bounded so the writers drain between them, and a big commit (a cleanup, a burst of
+     * new sessions) never counts as a client's full queue.
+     */
+    public void broadcastAll(List<String> texts) {
+        if (closed || texts.isEmpty()) return;
+        var frames = new ArrayList<byte[]>(texts.size());
+        for (var text : texts) frames.add(FrameWriter.text(text));
+        for (int i = 0; i < frames.size(); i += turn) fanOut(frames.subList(i, Math.min(frames.size(), i + turn)));
+    }
+
+    private void fanOut(List<byte[]> frames) {
         var ready = new ArrayList<Client>();
         List<Client> stuck = List.of();
         fanout.lock();
         try {
-            writers.countBroadcast();
+            writers.countBroadcasts(frames.size());
             for (var client : clients) {
-                switch (client.offer(frame)) {
+                switch (client.offer(frames)) {
                     case READY -> ready.add(client);
                     case FULL -> {
                         if (stuck.isEmpty()) stuck = new ArrayList<>();
                         stuck.add(client);
                     }
-                    case QUEUED -> { }  // a writer already holds it and will find this frame
+                    case QUEUED -> { }  // a writer already holds it and will find these frames
                 }
             }
         } finally {

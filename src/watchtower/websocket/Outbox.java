@@ -46,14 +46,20 @@ final class Outbox {
         this.maxBytes = maxBytes;
     }
 
-    /** FULL only when the queue is full; once closing, frames are quietly discarded. */
     Offer offer(byte[] frame) {
+        return offer(List.of(frame));
+    }
+
+    /** Queues all the frames or none: FULL when they do not fit; once closing, they are quietly discarded. */
+    Offer offer(List<byte[]> frames) {
+        long bytes = 0;
+        for (var frame : frames) bytes += frame.length;
         lock.lock();
         try {
             if (closing()) return Offer.QUEUED;
-            if (data.size() >= capacity || queuedBytes + frame.length > maxBytes) return Offer.FULL;
-            data.addLast(frame);
-            queuedBytes += frame.length;
+            if (data.size() + frames.size() > capacity || queuedBytes + bytes > maxBytes) return Offer.FULL;
+            data.addAll(frames);
+            queuedBytes += bytes;
             return claim() ? Offer.READY : Offer.QUEUED;
         } finally {
             lock.unlock();

@@ -100,8 +100,8 @@ final class WriterPool implements AutoCloseable {
         return Math.min(8, Math.max(2, Runtime.getRuntime().availableProcessors()));
     }
 
-    /** Counts a broadcast, to tell a busy stream (see the class comment). The hub calls it under its fan-out lock. */
-    void countBroadcast() {
+    /** Counts broadcast messages, to tell a busy stream (see the class comment). The hub calls it under its fan-out lock. */
+    void countBroadcasts(int n) {
         long now = System.nanoTime();
         if (now - windowStart >= WINDOW) {
             long elapsed = now - windowStart;
@@ -111,7 +111,7 @@ final class WriterPool implements AutoCloseable {
             windowStart = now;
             windowCount = 0;
         }
-        windowCount++;
+        windowCount += n;
     }
 
     /** Queues a client that Outbox just reported READY; false when the pool is closed. */

@@ -63,6 +63,40 @@ class WriterTest {
     }
 
     @Test
+    void aGroupsMessagesReachTheBroadcasterAsOneBatchInCommitOrderWithoutTheFailedOnes() throws Exception {
+        var batches = new java.util.concurrent.LinkedBlockingQueue<java.util.List<Object>>();
+        try (var store = Store.open(dir.resolve("w.db"), batches::add)) {
+            var writerHeld = new CountDownLatch(1);
+            var release = new CountDownLatch(1);
+            var held = store.writer().submit(tx -> {
+                writerHeld.countDown();
+                return awaitQuietly(release);
+            });
+            assertTrue(writerHeld.await(5, TimeUnit.SECONDS), "the writer took the first operation");
+            // the three queue behind the held one, so the writer drains them as one group
+            var first = store.writer().submit(tx -> {
+                tx.broadcast("a1");
+                tx.broadcast("a2");
+                return true;
+            });
+            var failing = store.writer().<Boolean>submit(tx -> {
+                tx.broadcast("never");
+                throw new SQLException("refused after broadcasting");
+            });
+            var last = store.writer().submit(tx -> {
+                tx.broadcast("c");
+                return true;
+            });
+            release.countDown();
+            assertTrue(held.get(5, TimeUnit.SECONDS) && first.get(5, TimeUnit.SECONDS) && last.get(5, TimeUnit.SECONDS));
+            assertThrows(ExecutionException.class, () -> failing.get(5, TimeUnit.SECONDS));
+            assertEquals(java.util.List.of("a1", "a2", "c"), batches.poll(5, TimeUnit.SECONDS),
+                    "one call for the group, in commit order, nothing from the rolled-back operation");
+            assertEquals(null, batches.poll(), "a group with no messages makes no call");
+        }
+    }
+
+    @Test
     void aLoneWriteCommitsOnItsCallersThreadButNeverOvertakesAQueuedOne() throws Exception {
         try (var store = Store.open(dir.resolve("w.db"), m -> { })) {
             var caller = Thread.currentThread();

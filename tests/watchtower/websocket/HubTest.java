@@ -50,6 +50,21 @@ class HubTest {
     }
 
     @Test
+    void aCommitsMessagesArriveInOrderBetweenSingleBroadcasts() throws Exception {
+        start(HubConfig.defaults());
+        var client = JavaClient.connect(server.wsUri());
+        assertEquals(SNAPSHOT, client.next());
+        var commit = new ArrayList<String>();
+        for (int i = 0; i < 3 * Hub.TURN + 5; i++) commit.add("c" + i);  // several turns' worth
+        server.hub.broadcast("before");
+        server.hub.broadcastAll(commit);
+        server.hub.broadcast("after");
+        assertEquals("text:before", client.next());
+        for (var m : commit) assertEquals("text:" + m, client.next());
+        assertEquals("text:after", client.next());
+    }
+
+    @Test
     void largeMessagesArriveWhole() throws Exception {
         start(HubConfig.defaults());
         var client = JavaClient.connect(server.wsUri());

@@ -20,6 +20,14 @@ class OutboxTest {
     }
 
     @Test
+    void aBatchIsQueuedWholeOrNotAtAll() {
+        var box = opened(3);
+        assertEquals(Offer.READY, box.offer(List.of(b("1"), b("2"))));
+        assertEquals(Offer.FULL, box.offer(List.of(b("3"), b("4"))), "two more would make four, over the three allowed");
+        assertEquals(List.of("1", "2"), batch(box), "nothing of the refused batch was queued");
+    }
+
+    @Test
     void aQueueIsFullByItsBytesTooAndWritingFreesThem() {
         var box = new Outbox(100, 10);
         assertFalse(box.open());
