@@ -15,9 +15,9 @@ import watchtower.websocket.HubConfig;
 import watchtower.websocket.RawStreams;
 
 /**
- * GET /live: the WebSocket every dashboard holds. The writer calls {@link #publish} after each
- * commit with its messages, in commit order; the hub only queues, so ingest never waits on a browser. A new client
- * is registered before its snapshot is read, so it misses nothing in between.
+ * GET /live: the WebSocket every dashboard holds. The writer calls {@link #publish} with each
+ * commit's messages, in commit order; the hub only queues, so ingest never waits on a browser.
+ * A new client is registered before its snapshot is read, so it misses nothing in between.
  */
 final class LiveStream implements AutoCloseable {
     private final Hub hub;
@@ -40,7 +40,7 @@ final class LiveStream implements AutoCloseable {
         hub.broadcastAll(messages.stream().map(Json::write).toList());
     }
 
-    /** Messages already encoded: ones this instance also relays (a commit's), or one relayed from another instance. */
+    /** Messages already encoded: a commit's that this instance also relays, or one relayed from another instance. */
     void publishJson(List<String> jsons) {
         if (hub.clientCount() > 0) hub.broadcastAll(jsons);
     }

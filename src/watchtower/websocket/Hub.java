@@ -67,10 +67,10 @@ public final class Hub implements AutoCloseable {
     }
 
     /**
-     * Broadcasts messages in order (a commit's), a turn's worth at a time (see TURN): each client's queue
-     * takes a turn's messages under one lock, so n messages cost each client one hand-over, not n.
-     * Turns are bounded so the writers drain between them, and a big commit (a cleanup, a burst of
-     * new sessions) never counts as a client's full queue.
+     * Broadcasts messages in order (a commit's), a turn at a time: each client's queue takes a
+     * turn's messages under one lock, so n messages cost each client one hand-over, not n. Turns
+     * are short (see TURN) so the writers can drain between them: a big commit (a cleanup, a
+     * burst of new sessions) fills a client's queue no sooner than as many single broadcasts would.
      */
     public void broadcastAll(List<String> texts) {
         if (closed || texts.isEmpty()) return;

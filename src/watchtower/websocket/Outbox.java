@@ -46,10 +46,6 @@ final class Outbox {
         this.maxBytes = maxBytes;
     }
 
-    Offer offer(byte[] frame) {
-        return offer(List.of(frame));
-    }
-
     /** Queues all the frames or none: FULL when they do not fit; once closing, they are quietly discarded. */
     Offer offer(List<byte[]> frames) {
         long bytes = 0;

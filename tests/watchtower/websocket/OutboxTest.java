@@ -14,9 +14,9 @@ class OutboxTest {
     @Test
     void offerReportsAFullQueueInsteadOfWaiting() {
         var box = opened(2);
-        assertEquals(Offer.READY, box.offer(b("1")));
-        assertEquals(Offer.QUEUED, box.offer(b("2")));
-        assertEquals(Offer.FULL, box.offer(b("3")));
+        assertEquals(Offer.READY, box.offer(one("1")));
+        assertEquals(Offer.QUEUED, box.offer(one("2")));
+        assertEquals(Offer.FULL, box.offer(one("3")));
     }
 
     @Test
@@ -31,18 +31,18 @@ class OutboxTest {
     void aQueueIsFullByItsBytesTooAndWritingFreesThem() {
         var box = new Outbox(100, 10);
         assertFalse(box.open());
-        assertEquals(Offer.READY, box.offer(b("12345")));
-        assertEquals(Offer.QUEUED, box.offer(b("6789")));
-        assertEquals(Offer.FULL, box.offer(b("ab")), "11 bytes would wait, over the 10 allowed");
+        assertEquals(Offer.READY, box.offer(one("12345")));
+        assertEquals(Offer.QUEUED, box.offer(one("6789")));
+        assertEquals(Offer.FULL, box.offer(one("ab")), "11 bytes would wait, over the 10 allowed");
         assertEquals(List.of("12345", "6789"), batch(box));
-        assertEquals(Offer.QUEUED, box.offer(b("abcdefghij")), "written bytes no longer count");
+        assertEquals(Offer.QUEUED, box.offer(one("abcdefghij")), "written bytes no longer count");
     }
 
     @Test
     void aSnapshotLargerThanTheByteBoundIsStillQueuedAndDoesNotFillTheQueue() {
         var box = new Outbox(1, 4);
         box.first(b("a long snapshot"));
-        assertEquals(Offer.QUEUED, box.offer(b("next")), "the snapshot counts against neither bound");
+        assertEquals(Offer.QUEUED, box.offer(one("next")), "the snapshot counts against neither bound");
         assertTrue(box.open());
         assertEquals(List.of("a long snapshot", "next"), batch(box));
     }
@@ -50,7 +50,7 @@ class OutboxTest {
     @Test
     void snapshotGoesAheadOfQueuedBroadcastsEvenWhenFull() {
         var box = new Outbox(1);
-        assertEquals(Offer.QUEUED, box.offer(b("broadcast")), "nothing is written before open()");
+        assertEquals(Offer.QUEUED, box.offer(one("broadcast")), "nothing is written before open()");
         box.first(b("snapshot"));
         assertTrue(box.open(), "open() hands the client to a writer once the snapshot is in place");
         assertEquals(List.of("snapshot", "broadcast"), batch(box));
@@ -59,21 +59,21 @@ class OutboxTest {
     @Test
     void onlyTheFirstOfferWakesAWriterUntilTheWriterReleasesTheClient() {
         var box = opened(10);
-        assertEquals(Offer.READY, box.offer(b("1")));
-        assertEquals(Offer.QUEUED, box.offer(b("2")));
+        assertEquals(Offer.READY, box.offer(one("1")));
+        assertEquals(Offer.QUEUED, box.offer(one("2")));
         assertFalse(box.ping(b("ping")), "a writer is already on its way");
         assertEquals(List.of("ping", "1", "2"), batch(box));
-        assertEquals(Offer.QUEUED, box.offer(b("3")), "the writer still holds it");
+        assertEquals(Offer.QUEUED, box.offer(one("3")), "the writer still holds it");
         assertTrue(box.release(), "more arrived during the write: queue it again");
         assertEquals(List.of("3"), batch(box));
         assertFalse(box.release(), "nothing left: idle");
-        assertEquals(Offer.READY, box.offer(b("4")), "the next frame wakes a writer again");
+        assertEquals(Offer.READY, box.offer(one("4")), "the next frame wakes a writer again");
     }
 
     @Test
     void pingAndPongJumpAheadOfDataAndOnlyTheLatestPongWaits() {
         var box = opened(10);
-        box.offer(b("data"));
+        box.offer(one("data"));
         for (int i = 0; i < 1000; i++) box.pong(b("pong" + i));  // a ping flood costs one frame
         box.ping(b("ping1"));
         box.ping(b("ping2"));  // one keep-alive ping at a time
@@ -84,8 +84,8 @@ class OutboxTest {
     void aBatchStopsAtItsByteBudgetButAlwaysTakesOneMessage() {
         var box = opened(10);
         var big = new byte[Outbox.BATCH_BYTES + 1];
-        box.offer(big);
-        box.offer(b("small"));
+        box.offer(List.of(big));
+        box.offer(one("small"));
         var first = new ArrayList<byte[]>();
         assertTrue(box.takeBatch(first));
         assertEquals(1, first.size(), "an oversized message goes alone");
@@ -96,11 +96,11 @@ class OutboxTest {
     @Test
     void closeFrameDropsWhatWaitedAndIsTheLastFrame() {
         var box = opened(10);
-        box.offer(b("stale"));
+        box.offer(one("stale"));
         box.pong(b("pong"));
         box.closeWith(b("close"));
         assertFalse(box.closeWith(b("second close")));
-        assertEquals(Offer.QUEUED, box.offer(b("late")), "a closing client is not reported as full");
+        assertEquals(Offer.QUEUED, box.offer(one("late")), "a closing client is not reported as full");
         var frames = new ArrayList<byte[]>();
         assertFalse(box.takeBatch(frames), "nothing follows the close frame");
         assertEquals(List.of("close"), strings(frames));
@@ -112,7 +112,7 @@ class OutboxTest {
         assertTrue(idle.shutdown(), "no writer holds it: the caller counts it finished");
 
         var held = opened(10);
-        held.offer(b("1"));
+        held.offer(one("1"));
         assertFalse(held.shutdown(), "a writer holds it and will find it finished");
         assertTrue(held.release(), "so the writer's next turn...");
         var frames = new ArrayList<byte[]>();
@@ -130,6 +130,11 @@ class OutboxTest {
 
     private static byte[] b(String s) {
         return s.getBytes(UTF_8);
+    }
+
+    /** A broadcast of one message. */
+    private static List<byte[]> one(String s) {
+        return List.of(b(s));
     }
 
     private static List<String> batch(Outbox box) {
