@@ -39,21 +39,14 @@ class WriterTest {
     @Test
     void aFailingOperationInABusyGroupRollsBackAloneWhileTheOthersCommit() throws Exception {
         try (var store = Store.open(dir.resolve("w.db"), m -> { })) {
-            var writerHeld = new CountDownLatch(1);
-            var release = new CountDownLatch(1);
-            var first = store.writer().submit(tx -> {
-                writerHeld.countDown();
-                return awaitQuietly(release);
-            });
-            assertTrue(writerHeld.await(5, TimeUnit.SECONDS), "the writer took the first operation");
+            var held = holdWriter(store);
             // both queue behind the held one, so the writer drains them as one group
             var failing = store.writer().<Boolean>submit(tx -> {
                 store.sessions().upsert(tx, SessionsStore.Upsert.of("doomed"));
                 throw new SQLException("refused after writing");
             });
             var fine = store.writer().submit(tx -> store.sessions().upsert(tx, SessionsStore.Upsert.of("kept")));
-            release.countDown();
-            assertTrue(first.get(5, TimeUnit.SECONDS), "the held operation was released");
+            held.release();
             var error = assertThrows(ExecutionException.class, () -> failing.get(5, TimeUnit.SECONDS));
             assertTrue(error.getCause() instanceof StoreException, String.valueOf(error.getCause()));
             assertTrue(fine.get(5, TimeUnit.SECONDS), "the other operation created its session");
@@ -66,13 +59,7 @@ class WriterTest {
     void aGroupsMessagesReachTheBroadcasterAsOneBatchInCommitOrderWithoutTheFailedOnes() throws Exception {
         var batches = new java.util.concurrent.LinkedBlockingQueue<java.util.List<Object>>();
         try (var store = Store.open(dir.resolve("w.db"), batches::add)) {
-            var writerHeld = new CountDownLatch(1);
-            var release = new CountDownLatch(1);
-            var held = store.writer().submit(tx -> {
-                writerHeld.countDown();
-                return awaitQuietly(release);
-            });
-            assertTrue(writerHeld.await(5, TimeUnit.SECONDS), "the writer took the first operation");
+            var held = holdWriter(store);
             // the three queue behind the held one, so the writer drains them as one group
             var first = store.writer().submit(tx -> {
                 tx.broadcast("a1");
@@ -87,8 +74,8 @@ class WriterTest {
                 tx.broadcast("c");
                 return true;
             });
-            release.countDown();
-            assertTrue(held.get(5, TimeUnit.SECONDS) && first.get(5, TimeUnit.SECONDS) && last.get(5, TimeUnit.SECONDS));
+            held.release();
+            assertTrue(first.get(5, TimeUnit.SECONDS) && last.get(5, TimeUnit.SECONDS));
             assertThrows(ExecutionException.class, () -> failing.get(5, TimeUnit.SECONDS));
             assertEquals(java.util.List.of("a1", "a2", "c"), batches.poll(5, TimeUnit.SECONDS),
                     "one call for the group, in commit order, nothing from the rolled-back operation");
@@ -139,6 +126,26 @@ class WriterTest {
     }
 
     // --- infra ---
+
+    /** The writer thread busy with an operation that waits for {@link HeldWriter#release()}. */
+    private record HeldWriter(CountDownLatch gate, java.util.concurrent.CompletableFuture<Boolean> done) {
+        void release() throws Exception {
+            gate.countDown();
+            assertTrue(done.get(5, TimeUnit.SECONDS), "the held operation was released");
+        }
+    }
+
+    /** Occupies the writer thread, so operations submitted until release() queue and commit as one group. */
+    private static HeldWriter holdWriter(Store store) throws InterruptedException {
+        var taken = new CountDownLatch(1);
+        var gate = new CountDownLatch(1);
+        var done = store.writer().submit(tx -> {
+            taken.countDown();
+            return awaitQuietly(gate);
+        });
+        assertTrue(taken.await(5, TimeUnit.SECONDS), "the writer took the holding operation");
+        return new HeldWriter(gate, done);
+    }
 
     private static boolean awaitQuietly(CountDownLatch latch) {
         try {
