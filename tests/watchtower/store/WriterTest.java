@@ -78,8 +78,9 @@ class WriterTest {
             assertTrue(first.get(5, TimeUnit.SECONDS) && last.get(5, TimeUnit.SECONDS));
             assertThrows(ExecutionException.class, () -> failing.get(5, TimeUnit.SECONDS));
             assertEquals(java.util.List.of("a1", "a2", "c"), batches.poll(5, TimeUnit.SECONDS),
-                    "one call for the group, in commit order, nothing from the rolled-back operation");
-            assertEquals(null, batches.poll(), "a group with no messages makes no call");
+                    "one call for the group, in commit order, nothing from the rolled-back operation;"
+                    + " none before it for the holding operation's group, which had no messages");
+            assertEquals(null, batches.poll(), "and no call after it");
         }
     }
 
