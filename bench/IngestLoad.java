@@ -29,7 +29,16 @@ final class IngestLoad {
 
     /** {@code latencies}: every counted request's, so runs against several servers at once can be pooled. */
     record Result(Spec spec, long issued, long errors, double perSecond, double p50Ms, double p99Ms,
-                  double maxMs, List<String> acked, String firstError, Latencies latencies) {}
+                  double maxMs, List<String> acked, String firstError, Latencies latencies) {
+        /**
+         * The figures without the ids and latencies behind them (tens of MB a run), for keeping
+         * once they are checked: kept, they grew this benchmark's heap run after run, on the cores
+         * it shares with the server under test.
+         */
+        Result figuresOnly() {
+            return new Result(spec, issued, errors, perSecond, p50Ms, p99Ms, maxMs, List.of(), firstError, new Latencies());
+        }
+    }
 
     static final int SESSIONS = 20;
     private static final String[] TYPES = {"PreToolUse", "PostToolUse"};

@@ -74,7 +74,8 @@ final class IngestScenario {
         }
         long bytes = StoredEvents.bytesOnDisk(done.get().server().db);
         double share = d.ready() == 0 ? 0 : (double) d.eventMessages() / ((double) check.acked() * d.ready());
-        var sample = new Sample(round, d.load(), check, bytes, done.get().peakRssKb(), d.ready(), d.dropped(), share);
+        var sample = new Sample(round, d.load().figuresOnly(), check, bytes, done.get().peakRssKb(), d.ready(),
+                d.dropped(), share);
         into.computeIfAbsent(key, k -> new ArrayList<>()).add(sample);
         var raw = new LinkedHashMap<String, Object>();
         raw.put("side", side.label);
